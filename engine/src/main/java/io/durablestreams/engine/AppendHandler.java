@@ -1,0 +1,283 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.Request;
+import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.json.JsonMessages;
+import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.engine.store.AppendEntry;
+import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.protocol.ContentTypes;
+import io.durablestreams.protocol.ProtocolHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * POST: append, append-and-close, close-only, with {@code Stream-Seq} and idempotent producers
+ * (PROTOCOL.md §5.2, §5.2.1, §5.3). Validation and the append happen under the stream lock, so
+ * they are serialized per stream (and hence per stream and producer); the response is sent when
+ * the storage reports the append durable, and only then do readers see it.
+ */
+final class AppendHandler {
+    private static final int[] NO_MESSAGES = new int[0];
+    private final StreamRegistry registry;
+    private final LongSupplier clock;
+
+    AppendHandler(StreamRegistry registry, LongSupplier clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    CompletableFuture<Response> handle(Request req) {
+        ProducerTuple producer = producer(req);
+        boolean close = HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_CLOSED));
+        String streamSeq = req.header(ProtocolHeaders.STREAM_SEQ);
+        byte[] body = req.body();
+        if (body.length == 0 && !close) {
+            throw Problem.badRequest("empty-body", "Empty body: an append needs data (or Stream-Closed: true to close)");
+        }
+        String contentType = req.header(ProtocolHeaders.CONTENT_TYPE);
+        if (body.length > 0 && (contentType == null || contentType.isBlank())) {
+            throw Problem.badRequest("missing-content-type", "Content-Type is required on an append with a body");
+        }
+        StreamState s = registry.require(req.stream());
+        s.touch(clock.getAsLong());
+        if (body.length == 0) {
+            return closeOnly(s, producer);
+        }
+        boolean typeMatches = ContentTypes.sameType(contentType, s.contentType);
+        JsonMessages.Split messages = null;
+        Problem invalid = null;
+        if (typeMatches) {
+            if (s.json) {
+                try {
+                    messages = JsonMessages.split(body);
+                    if (messages.count() == 0) {
+                        invalid = Problem.badRequest("empty-json-array", "Empty arrays are not allowed: an append of [] adds nothing");
+                    }
+                } catch (JsonMessages.InvalidJsonException e) {
+                    invalid = Problem.badRequest("invalid-json", "Invalid JSON: " + e.getMessage());
+                }
+            } else {
+                messages = new JsonMessages.Split(body, new int[] {body.length});
+            }
+        }
+        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close);
+    }
+
+    private CompletableFuture<Response> append(StreamState s, String contentType, boolean typeMatches,
+                                               JsonMessages.Split messages, Problem invalid,
+                                               ProducerTuple producer, String streamSeq, boolean close) {
+        CompletableFuture<Void> stored;
+        Response ok;
+        long newTail;
+        synchronized (s) {
+            checkLive(s);
+            if (s.closed) {
+                if (producer != null && producer.equals(s.closedBy)) {
+                    return done(duplicate(s, producer, s.closedBy.seq()));
+                }
+                throw closedConflict(s);
+            }
+            if (!typeMatches) {
+                throw Problem.conflict("content-type-mismatch", "Content type mismatch",
+                        "Content-Type " + HeaderRules.quoted(contentType) + " does not match the stream's " + s.contentType);
+            }
+            ProducerCheck check = null;
+            if (producer != null) {
+                check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
+                if (check.kind() != ProducerCheck.Kind.ACCEPT) {
+                    return done(rejectProducer(s, producer, check));
+                }
+            }
+            if (streamSeq != null && s.lastStreamSeq != null && compareBytes(streamSeq, s.lastStreamSeq) <= 0) {
+                throw Problem.conflict("sequence-conflict", "Sequence conflict",
+                        "Sequence conflict: Stream-Seq " + HeaderRules.quoted(streamSeq) + " is not greater than the last "
+                                + HeaderRules.quoted(s.lastStreamSeq));
+            }
+            if (invalid != null) {
+                throw invalid;
+            }
+            stored = s.log.append(new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close));
+            s.writtenTail += messages.data().length;
+            newTail = s.writtenTail;
+            commitWriterState(s, producer, streamSeq, close);
+            ok = new Response(producer != null ? 200 : 204)
+                    .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(newTail).toString());
+            if (producer != null) {
+                ok.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                        .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
+            }
+            if (close) {
+                ok.header(ProtocolHeaders.STREAM_CLOSED, "true");
+            }
+        }
+        return publishWhenStored(s, stored, newTail, close, ok);
+    }
+
+    private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer) {
+        CompletableFuture<Void> stored;
+        Response ok;
+        long tail;
+        synchronized (s) {
+            checkLive(s);
+            if (s.closed) {
+                if (producer == null || producer.equals(s.closedBy)) {
+                    Response r = closedOk(s);
+                    if (producer != null) {
+                        r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                                .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
+                    }
+                    return s.closeVisible ? done(r) : publishWhenStored(s, s.log.append(
+                            new AppendEntry(new byte[0], NO_MESSAGES, null, null, false)), s.writtenTail, true, r);
+                }
+                throw closedConflict(s);
+            }
+            if (producer != null) {
+                ProducerCheck check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
+                if (check.kind() != ProducerCheck.Kind.ACCEPT) {
+                    return done(rejectProducer(s, producer, check));
+                }
+            }
+            stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
+            commitWriterState(s, producer, null, true);
+            tail = s.writtenTail;
+            ok = new Response(204)
+                    .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(tail).toString())
+                    .header(ProtocolHeaders.STREAM_CLOSED, "true");
+            if (producer != null) {
+                ok.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                        .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
+            }
+        }
+        return publishWhenStored(s, stored, tail, true, ok);
+    }
+
+    private static void checkLive(StreamState s) {
+        if (s.removed) {
+            throw Problem.notFound(s.name);
+        }
+        if (s.softDeleted) {
+            throw Problem.gone(s.name);
+        }
+    }
+
+    private static void commitWriterState(StreamState s, ProducerTuple producer, String streamSeq, boolean close) {
+        if (producer != null) {
+            ProducerState ps = s.producers.get(producer.id());
+            if (ps == null) {
+                s.producers.put(producer.id(), new ProducerState(producer.epoch(), producer.seq()));
+            } else {
+                ps.epoch = producer.epoch();
+                ps.lastSeq = producer.seq();
+            }
+        }
+        if (streamSeq != null) {
+            s.lastStreamSeq = streamSeq;
+        }
+        if (close) {
+            s.closed = true;
+            s.closedBy = producer;
+        }
+    }
+
+    /** Makes the append visible and answers the writer once stored, then wakes live readers. */
+    private static CompletableFuture<Response> publishWhenStored(StreamState s, CompletableFuture<Void> stored,
+                                                                 long newTail, boolean close, Response ok) {
+        CompletableFuture<Response> out = new CompletableFuture<>();
+        stored.whenComplete((v, err) -> {
+            if (err != null) {
+                out.completeExceptionally(err);
+                return;
+            }
+            List<Waiter> toWake;
+            synchronized (s) {
+                if (newTail > s.visibleTail) {
+                    s.visibleTail = newTail;
+                }
+                if (close) {
+                    s.closeVisible = true;
+                }
+                toWake = s.drainWaiters();
+            }
+            out.complete(ok);
+            for (Waiter w : toWake) {
+                w.wake();
+            }
+        });
+        return out;
+    }
+
+    private static Response duplicate(StreamState s, ProducerTuple producer, long lastSeq) {
+        Response r = new Response(204)
+                .header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(lastSeq))
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString());
+        if (s.closed) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        return r;
+    }
+
+    private static Response rejectProducer(StreamState s, ProducerTuple p, ProducerCheck check) {
+        return switch (check.kind()) {
+            case DUPLICATE -> duplicate(s, p, check.lastSeq());
+            case STALE_EPOCH -> new Problem(403, "stale-producer-epoch", "Stale producer epoch",
+                    "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " is older than the current epoch " + check.currentEpoch())
+                    .with(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(check.currentEpoch())).response();
+            case EPOCH_SEQ_NOT_ZERO -> Problem.badRequest("invalid-producer-seq",
+                    "producer " + HeaderRules.quoted(p.id()) + " starts epoch " + p.epoch() + " with seq " + p.seq() + "; a new epoch must start at seq 0").response();
+            case SEQUENCE_GAP -> Problem.conflict("producer-sequence-gap", "Producer sequence gap",
+                            "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " expected seq " + check.expectedSeq() + ", received " + p.seq())
+                    .with(ProtocolHeaders.PRODUCER_EXPECTED_SEQ, Long.toString(check.expectedSeq()))
+                    .with(ProtocolHeaders.PRODUCER_RECEIVED_SEQ, Long.toString(p.seq())).response();
+            case ACCEPT -> throw new IllegalStateException("accepted producer request is not a rejection");
+        };
+    }
+
+    private static Response closedOk(StreamState s) {
+        return new Response(204)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString())
+                .header(ProtocolHeaders.STREAM_CLOSED, "true");
+    }
+
+    private static Problem closedConflict(StreamState s) {
+        return Problem.conflict("stream-closed", "Stream is closed", "stream " + Problem.clip(s.name) + " is closed; appends are rejected")
+                .with(ProtocolHeaders.STREAM_CLOSED, "true")
+                .with(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString());
+    }
+
+    /** Parses the producer trio: all or none, non-empty id, safe integers (§5.2.1). */
+    private static ProducerTuple producer(Request req) {
+        String id = req.header(ProtocolHeaders.PRODUCER_ID);
+        String epoch = req.header(ProtocolHeaders.PRODUCER_EPOCH);
+        String seq = req.header(ProtocolHeaders.PRODUCER_SEQ);
+        if (id == null && epoch == null && seq == null) {
+            return null;
+        }
+        if (id == null || epoch == null || seq == null) {
+            throw Problem.badRequest("incomplete-producer-headers",
+                    "Producer-Id, Producer-Epoch and Producer-Seq must be sent together");
+        }
+        if (id.isEmpty()) {
+            throw Problem.badRequest("invalid-producer-id", "Producer-Id must not be empty");
+        }
+        if (id.length() > 1024) {
+            throw Problem.badRequest("invalid-producer-id", "Producer-Id longer than 1024 characters");
+        }
+        long e = HeaderRules.nonNegative(epoch, ProtocolHeaders.PRODUCER_EPOCH, HeaderRules.MAX_SAFE_INTEGER);
+        long q = HeaderRules.nonNegative(seq, ProtocolHeaders.PRODUCER_SEQ, HeaderRules.MAX_SAFE_INTEGER);
+        return new ProducerTuple(id, e, q);
+    }
+
+    /** Byte-wise lexicographic comparison of the UTF-8 encodings (§5.2 Stream-Seq). */
+    static int compareBytes(String a, String b) {
+        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static CompletableFuture<Response> done(Response r) {
+        return CompletableFuture.completedFuture(r);
+    }
+}

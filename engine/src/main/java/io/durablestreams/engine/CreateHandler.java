@@ -1,0 +1,222 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.Request;
+import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.json.JsonMessages;
+import io.durablestreams.engine.store.AppendEntry;
+import io.durablestreams.engine.store.StreamLog;
+import io.durablestreams.engine.store.StreamStorage;
+import io.durablestreams.protocol.ContentTypes;
+import io.durablestreams.protocol.Offset;
+import io.durablestreams.protocol.ProtocolHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/** PUT: create a stream or a fork, idempotently (PROTOCOL.md §5.1, §4.2). */
+final class CreateHandler {
+    private final StreamRegistry registry;
+    private final StreamStorage storage;
+    private final LongSupplier clock;
+
+    CreateHandler(StreamRegistry registry, StreamStorage storage, LongSupplier clock) {
+        this.registry = registry;
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    /** The parsed and validated PUT. */
+    private record Spec(String contentType, Long ttl, Instant expiresAt, String expiresAtText, boolean closed,
+                        String forkedFrom, String forkOffsetText, Offset forkOffset, long subOffset) {
+        boolean isFork() {
+            return forkedFrom != null;
+        }
+    }
+
+    CompletableFuture<Response> handle(Request req) {
+        Spec spec = parse(req);
+        for (;;) {
+            StreamState existing = registry.find(req.stream());
+            if (existing != null) {
+                return CompletableFuture.completedFuture(idempotent(existing, spec));
+            }
+            CompletableFuture<Response> created = tryCreate(req, spec);
+            if (created != null) {
+                return created;
+            }
+        }
+    }
+
+    private Spec parse(Request req) {
+        String ct = req.header(ProtocolHeaders.CONTENT_TYPE);
+        if (ct != null && ct.isBlank()) {
+            ct = null;
+        }
+        if (ct != null && !ContentTypes.isValid(ct)) {
+            throw Problem.badRequest("invalid-content-type", "Content-Type " + HeaderRules.quoted(ct) + " is not a media type");
+        }
+        String ttlText = req.header(ProtocolHeaders.STREAM_TTL);
+        String expText = req.header(ProtocolHeaders.STREAM_EXPIRES_AT);
+        if (ttlText != null && expText != null) {
+            throw Problem.badRequest("ttl-and-expires-at", "Stream-TTL and Stream-Expires-At are mutually exclusive");
+        }
+        Long ttl = HeaderRules.ttl(ttlText);
+        Instant expiresAt = HeaderRules.expiresAt(expText);
+        boolean closed = HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_CLOSED));
+
+        String forkedFrom = req.header(ProtocolHeaders.STREAM_FORKED_FROM);
+        String forkOffsetText = req.header(ProtocolHeaders.STREAM_FORK_OFFSET);
+        String subText = req.header(ProtocolHeaders.STREAM_FORK_SUB_OFFSET);
+        if (forkedFrom == null && (forkOffsetText != null || subText != null)) {
+            throw Problem.badRequest("invalid-fork", "Stream-Fork-Offset and Stream-Fork-Sub-Offset require Stream-Forked-From");
+        }
+        Offset forkOffset = null;
+        if (forkOffsetText != null) {
+            forkOffset = Offset.parse(forkOffsetText);
+            if (forkOffset == null) {
+                throw Problem.badRequest("invalid-offset", "Stream-Fork-Offset " + HeaderRules.quoted(forkOffsetText) + " is not an offset");
+            }
+        }
+        long sub = HeaderRules.nonNegative(subText, ProtocolHeaders.STREAM_FORK_SUB_OFFSET, Integer.MAX_VALUE);
+        String source = forkedFrom == null ? null : sourceName(forkedFrom, req);
+        return new Spec(ct, ttl, expiresAt, expiresAt == null ? null : expText.trim(), closed, source,
+                forkOffsetText, forkOffset, Math.max(0, sub));
+    }
+
+    /** {@code Stream-Forked-From} is a URL path on this server; streams are keyed below the root. */
+    private static String sourceName(String header, Request req) {
+        String value = header.trim();
+        String root = rootPath(req.baseUrl());
+        if (value.startsWith(root)) {
+            value = value.substring(root.length());
+        } else if (value.startsWith("/")) {
+            throw Problem.notFound(value);
+        }
+        value = Names.decodePath(value);
+        if (value.isEmpty()) {
+            throw Problem.badRequest("invalid-fork", "Stream-Forked-From names no stream");
+        }
+        return value;
+    }
+
+    private static String rootPath(String baseUrl) {
+        int scheme = baseUrl.indexOf("://");
+        int slash = baseUrl.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        return slash < 0 ? "/" : baseUrl.substring(slash);
+    }
+
+    private Response idempotent(StreamState s, Spec spec) {
+        if (s.softDeleted) {
+            throw Problem.conflict("stream-soft-deleted", "Stream name in use",
+                    "stream " + Problem.clip(s.name) + " was deleted but still has forks; the name cannot be reused until they are gone");
+        }
+        boolean same = (spec.contentType == null
+                        ? (spec.isFork() || ContentTypes.sameType(ContentTypes.DEFAULT, s.contentType))
+                        : ContentTypes.sameType(spec.contentType, s.contentType))
+                && Objects.equals(spec.ttl, s.ttlRequested)
+                && Objects.equals(spec.expiresAt, s.expiresRequested)
+                && spec.closed == s.closed
+                && Objects.equals(spec.forkedFrom, s.forkedFromRequested)
+                && (spec.forkOffsetText == null || Objects.equals(spec.forkOffset, Offset.parse(s.forkOffsetRequested == null ? "" : s.forkOffsetRequested)))
+                && spec.subOffset == s.forkSubOffsetRequested;
+        if (!same) {
+            throw Problem.conflict("stream-exists", "Stream already exists",
+                    "stream " + Problem.clip(s.name) + " already exists with a different configuration");
+        }
+        return created(new Response(200), s);
+    }
+
+    /** Creates the stream, or returns null when another request created the name first. */
+    private CompletableFuture<Response> tryCreate(Request req, Spec spec) {
+        StreamState source = null;
+        long base = 0;
+        String contentType = spec.contentType == null ? ContentTypes.DEFAULT : spec.contentType;
+        Long ttl = spec.ttl;
+        Instant expiresAt = spec.expiresAt;
+        String expiresText = spec.expiresAtText;
+        if (spec.isFork()) {
+            source = registry.find(spec.forkedFrom);
+            if (source == null) {
+                throw new Problem(404, "source-not-found", "Source stream not found",
+                        "fork source " + Problem.clip(spec.forkedFrom) + " does not exist");
+            }
+            if (source.softDeleted) {
+                throw Problem.conflict("source-soft-deleted", "Source stream is deleted",
+                        "fork source " + Problem.clip(spec.forkedFrom) + " was deleted");
+            }
+            if (spec.contentType != null && !ContentTypes.sameType(spec.contentType, source.contentType)) {
+                throw Problem.conflict("content-type-mismatch", "Content type mismatch",
+                        "fork Content-Type " + HeaderRules.quoted(spec.contentType) + " differs from the source's " + source.contentType);
+            }
+            contentType = source.contentType;
+            base = ForkPoints.resolve(source, spec.forkOffset, spec.subOffset);
+            if (ttl == null && expiresAt == null) {
+                ttl = source.ttlSeconds;
+                expiresAt = source.expiresAt;
+                expiresText = source.expiresAtText;
+            }
+        }
+
+        JsonMessages.Split initial = initialBody(req.body(), contentType);
+        if (source != null && !registry.addForkRef(source)) {
+            return null;
+        }
+        long incarnation = storage.nextIncarnation();
+        StreamLog log = storage.createLog(req.stream(), incarnation, base);
+        StreamState s = new StreamState(req.stream(), incarnation, contentType, ttl, expiresAt, expiresText,
+                spec.ttl, spec.expiresAt, clock.getAsLong(), source, base, spec.forkedFrom, spec.forkOffsetText,
+                spec.subOffset, log);
+        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+        synchronized (s) {
+            if (initial != null || spec.closed) {
+                byte[] data = initial == null ? new byte[0] : initial.data();
+                int[] ends = initial == null ? new int[0] : initial.messageEnds();
+                stored = log.append(new AppendEntry(data, ends, null, null, spec.closed));
+                s.writtenTail += data.length;
+                s.visibleTail = s.writtenTail;
+                s.closed = spec.closed;
+                s.closeVisible = spec.closed;
+            }
+        }
+        if (!registry.publish(s)) {
+            log.delete();
+            if (source != null) {
+                registry.dropForkRef(source);
+            }
+            return null;
+        }
+        Response response = created(new Response(201), s)
+                .header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(s.name));
+        return stored.thenApply(v -> response);
+    }
+
+    private static JsonMessages.Split initialBody(byte[] body, String contentType) {
+        if (body.length == 0) {
+            return null;
+        }
+        if (!ContentTypes.isJson(contentType)) {
+            return new JsonMessages.Split(body, new int[] {body.length});
+        }
+        try {
+            JsonMessages.Split split = JsonMessages.split(body);
+            return split.count() == 0 ? null : split;
+        } catch (JsonMessages.InvalidJsonException e) {
+            throw Problem.badRequest("invalid-json", e.getMessage());
+        }
+    }
+
+    private static Response created(Response r, StreamState s) {
+        r.header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString());
+        if (s.closeVisible) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        return r;
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,63 @@
+package io.durablestreams.engine;
+
+/**
+ * Limits and timings of the protocol engine.
+ *
+ * @param longPollTimeoutMillis how long a long-poll waits for data before answering 204
+ * @param sseReconnectMillis    how long an SSE response lives before the server ends it so
+ *                              clients reconnect through the CDN (PROTOCOL.md §10.2)
+ * @param maxAppendBytes        largest accepted request body; larger ones get 413
+ * @param readChunkBytes        most body bytes in one catch-up or long-poll response
+ * @param sseEventBytes         most data bytes in one SSE data event
+ * @param maxStreamNameBytes    longest accepted stream name, in UTF-8 bytes
+ */
+public record EngineConfig(
+        long longPollTimeoutMillis,
+        long sseReconnectMillis,
+        int maxAppendBytes,
+        int readChunkBytes,
+        int sseEventBytes,
+        int maxStreamNameBytes) {
+
+    /** {@value} */
+    public static final long DEFAULT_LONG_POLL_TIMEOUT_MILLIS = 30_000;
+    /** {@value} */
+    public static final long DEFAULT_SSE_RECONNECT_MILLIS = 60_000;
+    /** {@value} */
+    public static final int DEFAULT_MAX_APPEND_BYTES = 64 * 1024 * 1024;
+    /** {@value} */
+    public static final int DEFAULT_READ_CHUNK_BYTES = 1024 * 1024;
+    /** {@value} */
+    public static final int DEFAULT_SSE_EVENT_BYTES = 64 * 1024;
+    /** {@value} */
+    public static final int DEFAULT_MAX_STREAM_NAME_BYTES = 1024;
+
+    public EngineConfig {
+        if (longPollTimeoutMillis <= 0 || sseReconnectMillis <= 0 || maxAppendBytes <= 0
+                || readChunkBytes <= 0 || sseEventBytes <= 0 || maxStreamNameBytes <= 0) {
+            throw new IllegalArgumentException("engine limits must be positive");
+        }
+    }
+
+    public static EngineConfig defaults() {
+        return new EngineConfig(DEFAULT_LONG_POLL_TIMEOUT_MILLIS, DEFAULT_SSE_RECONNECT_MILLIS,
+                DEFAULT_MAX_APPEND_BYTES, DEFAULT_READ_CHUNK_BYTES, DEFAULT_SSE_EVENT_BYTES,
+                DEFAULT_MAX_STREAM_NAME_BYTES);
+    }
+
+    public EngineConfig withLongPollTimeoutMillis(long v) {
+        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+    }
+
+    public EngineConfig withSseReconnectMillis(long v) {
+        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+    }
+
+    public EngineConfig withMaxAppendBytes(int v) {
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+    }
+
+    public EngineConfig withReadChunkBytes(int v) {
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes);
+    }
+}

@@ -1,0 +1,294 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.LiveContext;
+import io.durablestreams.engine.http.Request;
+import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.protocol.ContentTypes;
+import io.durablestreams.protocol.Cursor;
+import io.durablestreams.protocol.Offset;
+import io.durablestreams.protocol.ProtocolHeaders;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/** GET: catch-up and long-poll reads (PROTOCOL.md §5.6, §5.7, §8, §10); SSE is handed to {@link SseSession}. */
+final class ReadHandler {
+    static final String CACHEABLE = "public, max-age=60, stale-while-revalidate=300";
+    private static final ByteBuffer OPEN_BRACKET = ByteBuffer.wrap(new byte[] {'['}).asReadOnlyBuffer();
+    private static final ByteBuffer CLOSE_BRACKET = ByteBuffer.wrap(new byte[] {']'}).asReadOnlyBuffer();
+    private static final byte[] EMPTY_ARRAY = "[]".getBytes(StandardCharsets.US_ASCII);
+
+    private final EngineConfig config;
+    private final StreamRegistry registry;
+    private final LongSupplier clock;
+    private final Cursor cursor;
+
+    ReadHandler(EngineConfig config, StreamRegistry registry, LongSupplier clock, Cursor cursor) {
+        this.config = config;
+        this.registry = registry;
+        this.clock = clock;
+        this.cursor = cursor;
+    }
+
+    private enum Mode { CATCH_UP, LONG_POLL, SSE }
+
+    CompletableFuture<Response> handle(Request req) {
+        if (req.paramCount("offset") > 1) {
+            throw Problem.badRequest("invalid-offset", "offset may be given only once");
+        }
+        String offset = req.param("offset");
+        if (offset != null && offset.isEmpty()) {
+            throw Problem.badRequest("invalid-offset", "offset is empty");
+        }
+        Mode mode = mode(req.param("live"));
+        if (mode != Mode.CATCH_UP && offset == null) {
+            throw Problem.badRequest("missing-offset", "live reads require an offset");
+        }
+        String token = offset == null ? Offset.BEGINNING : offset;
+        Offset parsed = null;
+        if (!token.equals(Offset.BEGINNING) && !token.equals(Offset.NOW)) {
+            parsed = Offset.parse(token);
+            if (parsed == null) {
+                throw Problem.badRequest("invalid-offset", "offset " + HeaderRules.quoted(token) + " is not an offset of this server");
+            }
+        }
+        StreamState s = registry.require(req.stream());
+        s.touch(clock.getAsLong());
+        boolean now = token.equals(Offset.NOW);
+        long position = now ? s.visibleTail : parsed == null ? 0 : validPosition(s, parsed);
+
+        return switch (mode) {
+            case SSE -> CompletableFuture.completedFuture(sse(req, s, position));
+            case LONG_POLL -> longPoll(req, s, position, token);
+            case CATCH_UP -> CompletableFuture.completedFuture(now ? nowResponse(s) : catchUp(req, s, position, token, null));
+        };
+    }
+
+    private Response sse(Request req, StreamState s, long position) {
+        Response r = new Response(200)
+                .header(ProtocolHeaders.CONTENT_TYPE, "text/event-stream")
+                .header(ProtocolHeaders.CACHE_CONTROL, "no-cache")
+                .header(ProtocolHeaders.X_ACCEL_BUFFERING, "no")
+                .sse(new SseSession(config, s, position, req.param("cursor"), cursor, req.live(), clock));
+        if (base64(s)) {
+            r.header(ProtocolHeaders.STREAM_SSE_DATA_ENCODING, "base64");
+        }
+        return r;
+    }
+
+    private static Mode mode(String live) {
+        if (live == null) {
+            return Mode.CATCH_UP;
+        }
+        return switch (live) {
+            case "long-poll" -> Mode.LONG_POLL;
+            case "sse" -> Mode.SSE;
+            default -> throw Problem.badRequest("invalid-live-mode", "live must be long-poll or sse, got " + HeaderRules.quoted(live));
+        };
+    }
+
+    private static long validPosition(StreamState s, Offset o) {
+        long tail = s.visibleTail;
+        long pos = o.position();
+        if (pos > tail) {
+            throw Problem.badRequest("offset-beyond-tail", "offset " + o + " is beyond the stream's tail " + s.offsetOf(tail));
+        }
+        if (s.json && pos < tail && !ForkPoints.segment(s, pos, tail).log().isMessageBoundary(pos)) {
+            throw Problem.badRequest("invalid-offset", "offset " + o + " is not a message boundary");
+        }
+        return pos;
+    }
+
+    /** {@code offset=now} without live mode: the tail, no data, never cached (§8). */
+    private static Response nowResponse(StreamState s) {
+        boolean closed = s.closeVisible;
+        Response r = new Response(200)
+                .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString())
+                .header(ProtocolHeaders.STREAM_UP_TO_DATE, "true")
+                .header(ProtocolHeaders.CACHE_CONTROL, "no-store");
+        if (closed) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        return s.json ? r.body(List.of(ByteBuffer.wrap(EMPTY_ARRAY))) : r;
+    }
+
+    /** A 200 with the data at {@code position} (possibly none); {@code responseCursor} for live reads. */
+    private Response catchUp(Request req, StreamState s, long position, String token, String responseCursor) {
+        boolean closed = s.closeVisible;
+        long tail = s.visibleTail;
+        ChainReader.Slice slice = ChainReader.read(s, position, tail, config.readChunkBytes(), false);
+        boolean upToDate = slice.end() == tail;
+        boolean eof = closed && upToDate;
+        String next = s.offsetOf(slice.end()).toString();
+        String etag = "\"" + s.incarnation + ":" + token + ":" + next + (eof ? ":c" : "") + "\"";
+        Response r = new Response(200)
+                .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, next)
+                .header(ProtocolHeaders.ETAG, etag)
+                .header(ProtocolHeaders.CACHE_CONTROL, slice.isEmpty() && !eof ? "no-store" : CACHEABLE);
+        if (responseCursor != null) {
+            r.header(ProtocolHeaders.STREAM_CURSOR, responseCursor);
+        }
+        if (upToDate) {
+            r.header(ProtocolHeaders.STREAM_UP_TO_DATE, "true");
+        }
+        if (eof) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        String ifNoneMatch = req.header(ProtocolHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && matches(ifNoneMatch, etag)) {
+            Response notModified = new Response(304);
+            r.headers().forEach(notModified::header);
+            notModified.headers().remove(ProtocolHeaders.CONTENT_TYPE);
+            return notModified;
+        }
+        return r.body(s.json ? jsonArray(slice.parts()) : slice.parts());
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        for (String candidate : ifNoneMatch.split(",")) {
+            String c = candidate.trim();
+            if (c.equals(etag) || c.equals("*") || c.equals("W/" + etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stored JSON is "m1,m2,...,mn," – answer "[m1,...,mn]". */
+    static List<ByteBuffer> jsonArray(List<ByteBuffer> parts) {
+        if (parts.isEmpty()) {
+            return List.of(ByteBuffer.wrap(EMPTY_ARRAY));
+        }
+        List<ByteBuffer> out = new ArrayList<>(parts.size() + 2);
+        out.add(OPEN_BRACKET.duplicate());
+        for (int i = 0; i < parts.size(); i++) {
+            ByteBuffer p = parts.get(i);
+            if (i == parts.size() - 1) {
+                p = p.duplicate();
+                p.limit(p.limit() - 1);
+            }
+            if (p.hasRemaining()) {
+                out.add(p);
+            }
+        }
+        out.add(CLOSE_BRACKET.duplicate());
+        return out;
+    }
+
+    private CompletableFuture<Response> longPoll(Request req, StreamState s, long position, String token) {
+        String clientCursor = req.param("cursor");
+        Response immediate = longPollNow(req, s, position, token, clientCursor);
+        if (immediate != null) {
+            return CompletableFuture.completedFuture(immediate);
+        }
+        return new LongPoll(req, s, position, token, clientCursor).start();
+    }
+
+    /** The answer when no waiting is needed: data, EOF, or the stream gone; else null. */
+    private Response longPollNow(Request req, StreamState s, long position, String token, String clientCursor) {
+        if (s.removed) {
+            return Problem.notFound(s.name).response();
+        }
+        if (s.softDeleted) {
+            return Problem.gone(s.name).response();
+        }
+        boolean closed = s.closeVisible;
+        long tail = s.visibleTail;
+        if (position < tail) {
+            return catchUp(req, s, position, token, cursor.next(clientCursor));
+        }
+        if (closed) {
+            return noContent(s, position, true, null);
+        }
+        return null;
+    }
+
+    private Response noContent(StreamState s, long position, boolean closed, String responseCursor) {
+        Response r = new Response(204)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(position).toString())
+                .header(ProtocolHeaders.STREAM_UP_TO_DATE, "true")
+                .header(ProtocolHeaders.CACHE_CONTROL, "no-store");
+        if (closed) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        } else {
+            r.header(ProtocolHeaders.STREAM_CURSOR, responseCursor);
+        }
+        return r;
+    }
+
+    /** One waiting long-poll: woken by an append, a close or a delete, or by its timer. Runs on the connection's executor. */
+    private final class LongPoll implements Waiter {
+        private final Request req;
+        private final StreamState s;
+        private final long position;
+        private final String token;
+        private final String clientCursor;
+        private final LiveContext live;
+        private final CompletableFuture<Response> result = new CompletableFuture<>();
+        private Runnable cancelTimer;
+
+        LongPoll(Request req, StreamState s, long position, String token, String clientCursor) {
+            this.req = req;
+            this.s = s;
+            this.position = position;
+            this.token = token;
+            this.clientCursor = clientCursor;
+            this.live = req.live();
+        }
+
+        CompletableFuture<Response> start() {
+            live.executor().execute(() -> {
+                cancelTimer = live.schedule(this::timeout, config.longPollTimeoutMillis());
+                park();
+            });
+            return result;
+        }
+
+        private void park() {
+            if (result.isDone()) {
+                return;
+            }
+            if (!s.addWaiter(this, position)) {
+                Response now = longPollNow(req, s, position, token, clientCursor);
+                if (now != null) {
+                    finish(now);
+                } else {
+                    // woken by a change that left nothing to send (e.g. a concurrent read); wait again
+                    live.executor().execute(this::park);
+                }
+            }
+        }
+
+        @Override
+        public void wake() {
+            live.executor().execute(this::park);
+        }
+
+        private void timeout() {
+            if (result.isDone()) {
+                return;
+            }
+            s.removeWaiter(this);
+            Response now = longPollNow(req, s, position, token, clientCursor);
+            finish(now != null ? now : noContent(s, position, false, cursor.next(clientCursor)));
+        }
+
+        private void finish(Response r) {
+            if (cancelTimer != null) {
+                cancelTimer.run();
+            }
+            s.touch(clock.getAsLong());
+            result.complete(r);
+        }
+    }
+
+    static boolean base64(StreamState s) {
+        return !ContentTypes.isSseText(s.contentType);
+    }
+}

@@ -1,0 +1,208 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.LiveContext;
+import io.durablestreams.engine.http.SseBody;
+import io.durablestreams.engine.http.SseSink;
+import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.protocol.Cursor;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * One SSE response (PROTOCOL.md §5.8): data events, each followed by a control event; waits for
+ * appends without holding a thread; writes only while the connection is writable; ends with
+ * {@code streamClosed} at EOF, or after the reconnect interval so clients come back through the
+ * CDN. All methods run on the connection's executor.
+ */
+final class SseSession implements SseBody, Waiter {
+    private static final byte[] EVENT_DATA = "event: data\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENT_CONTROL = "event: control\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+
+    private final EngineConfig config;
+    private final StreamState s;
+    private final String clientCursor;
+    private final Cursor cursor;
+    private final LiveContext live;
+    private final boolean base64;
+    private final java.util.function.LongSupplier clock;
+    private long position;
+    private SseSink sink;
+    private boolean waiting;
+    private boolean finished;
+    private boolean sentControl;
+    private Runnable cancelKeepAlive;
+    private Runnable cancelLifetime;
+
+    SseSession(EngineConfig config, StreamState s, long position, String clientCursor, Cursor cursor,
+               LiveContext live, java.util.function.LongSupplier clock) {
+        this.config = config;
+        this.clock = clock;
+        this.s = s;
+        this.position = position;
+        this.clientCursor = clientCursor;
+        this.cursor = cursor;
+        this.live = live;
+        this.base64 = ReadHandler.base64(s);
+    }
+
+    /** Whether data events carry base64 (binary content types). */
+    boolean isBase64() {
+        return base64;
+    }
+
+    @Override
+    public void start(SseSink sink) {
+        this.sink = sink;
+        sink.onClose(this::finish);
+        cancelLifetime = live.schedule(this::endOfLifetime, config.sseReconnectMillis());
+        pump();
+    }
+
+    private void pump() {
+        while (!finished) {
+            if (!sink.isOpen() || s.removed || s.softDeleted) {
+                finish();
+                return;
+            }
+            if (!sink.isWritable()) {
+                sink.flush();
+                sink.onWritable(this::pump);
+                return;
+            }
+            boolean closed = s.closeVisible;
+            long tail = s.visibleTail;
+            if (position < tail) {
+                ChainReader.Slice slice = ChainReader.read(s, position, tail, config.sseEventBytes(), true);
+                writeData(slice);
+                position = slice.end();
+                boolean atEnd = position == tail;
+                writeControl(atEnd, closed && atEnd);
+                if (closed && atEnd) {
+                    finish();
+                    return;
+                }
+                continue;
+            }
+            if (closed) {
+                writeControl(true, true);
+                finish();
+                return;
+            }
+            if (!sentControl) {
+                writeControl(true, false);
+            }
+            sink.flush();
+            if (s.addWaiter(this, tail)) {
+                waiting = true;
+                s.touch(clock.getAsLong());
+                cancelKeepAlive = live.schedule(this::keepAlive, config.longPollTimeoutMillis());
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void wake() {
+        live.executor().execute(() -> {
+            if (waiting) {
+                waiting = false;
+                cancelKeepAlive.run();
+                pump();
+            }
+        });
+    }
+
+    /** A control event while idle keeps intermediaries from timing out the connection. */
+    private void keepAlive() {
+        if (!waiting || finished) {
+            return;
+        }
+        s.removeWaiter(this);
+        waiting = false;
+        writeControl(true, false);
+        pump();
+    }
+
+    private void endOfLifetime() {
+        sink.flush();
+        finish();
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        if (waiting) {
+            s.removeWaiter(this);
+            cancelKeepAlive.run();
+        }
+        if (cancelLifetime != null) {
+            cancelLifetime.run();
+        }
+        sink.close();
+    }
+
+    private void writeData(ChainReader.Slice slice) {
+        byte[] payload = s.json
+                ? ChainReader.bytes(ReadHandler.jsonArray(slice.parts()))
+                : ChainReader.bytes(slice.parts());
+        sink.write(ByteBuffer.wrap(EVENT_DATA));
+        if (base64) {
+            writeLine(Base64.getEncoder().encode(payload), 0, -1);
+        } else {
+            writeLines(payload);
+        }
+        sink.write(ByteBuffer.wrap(new byte[] {'\n'}));
+    }
+
+    /**
+     * Writes text as "data:" lines, breaking at CR, LF and CRLF – the SSE line terminators – so
+     * no payload can end the event or forge another one. A client joins the lines with LF.
+     */
+    private void writeLines(byte[] text) {
+        int start = 0;
+        for (int i = 0; i < text.length; i++) {
+            byte b = text[i];
+            if (b == '\n' || b == '\r') {
+                writeLine(text, start, i);
+                if (b == '\r' && i + 1 < text.length && text[i + 1] == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        writeLine(text, start, text.length);
+    }
+
+    private void writeLine(byte[] bytes, int from, int to) {
+        int end = to < 0 ? bytes.length : to;
+        byte[] line = new byte[DATA_PREFIX.length + (end - from) + 1];
+        System.arraycopy(DATA_PREFIX, 0, line, 0, DATA_PREFIX.length);
+        System.arraycopy(bytes, from, line, DATA_PREFIX.length, end - from);
+        line[line.length - 1] = '\n';
+        sink.write(ByteBuffer.wrap(line));
+    }
+
+    private void writeControl(boolean upToDate, boolean closed) {
+        sentControl = true;
+        StringBuilder json = new StringBuilder(128).append("{\"streamNextOffset\":\"")
+                .append(s.offsetOf(position)).append('"');
+        if (closed) {
+            json.append(",\"streamClosed\":true,\"upToDate\":true");
+        } else {
+            json.append(",\"streamCursor\":\"").append(cursor.next(clientCursor)).append('"');
+            if (upToDate) {
+                json.append(",\"upToDate\":true");
+            }
+        }
+        json.append('}');
+        sink.write(ByteBuffer.wrap(EVENT_CONTROL));
+        byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
+        writeLine(body, 0, -1);
+        sink.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        sink.flush();
+    }
+}

@@ -1,0 +1,118 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.Request;
+import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.store.StreamStorage;
+import io.durablestreams.protocol.Cursor;
+import io.durablestreams.protocol.ProtocolHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * The Durable Streams protocol over an abstract request/response model (PROTOCOL.md §4, §5,
+ * §8–§10). One instance serves every stream; it is thread-safe and never blocks: an operation
+ * that waits (an append becoming durable, a long-poll) completes its future later.
+ */
+public final class StreamEngine implements AutoCloseable {
+    private final EngineConfig config;
+    private final StreamStorage storage;
+    private final LongSupplier clock;
+    private final StreamRegistry registry;
+    private final CreateHandler create;
+    private final AppendHandler append;
+    private final ReadHandler read;
+
+    public StreamEngine(EngineConfig config, StreamStorage storage, LongSupplier clockMillis, RandomGenerator random) {
+        this.config = config;
+        this.storage = storage;
+        this.clock = clockMillis;
+        this.registry = new StreamRegistry(clockMillis);
+        this.create = new CreateHandler(registry, storage, clockMillis);
+        this.append = new AppendHandler(registry, clockMillis);
+        this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Handles one request. The future never completes exceptionally for protocol errors: those
+     * become 4xx responses. It completes exceptionally only for storage failures.
+     */
+    public CompletableFuture<Response> handle(Request request) {
+        try {
+            request = new Request(request.method(), Names.decodePath(request.stream()), request.query(),
+                    request.headers(), request.body(), request.baseUrl(), request.live());
+            validateName(request.stream());
+            return switch (request.method()) {
+                case "PUT" -> create.handle(request);
+                case "POST" -> append.handle(request);
+                case "GET" -> read.handle(request);
+                case "HEAD" -> CompletableFuture.completedFuture(head(request));
+                case "DELETE" -> CompletableFuture.completedFuture(delete(request));
+                default -> CompletableFuture.completedFuture(new Problem(405, "method-not-allowed",
+                        "Method not allowed", request.method() + " is not a stream operation").response()
+                        .header("allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS"));
+            };
+        } catch (Problem p) {
+            return CompletableFuture.completedFuture(p.response());
+        }
+    }
+
+    private void validateName(String name) {
+        if (name.isEmpty()) {
+            throw Problem.badRequest("invalid-stream-name", "stream name is empty");
+        }
+        if (name.getBytes(StandardCharsets.UTF_8).length > config.maxStreamNameBytes()) {
+            throw Problem.badRequest("invalid-stream-name",
+                    "stream name longer than " + config.maxStreamNameBytes() + " bytes");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw Problem.badRequest("invalid-stream-name", "stream name contains a control character");
+            }
+        }
+    }
+
+    private Response head(Request request) {
+        StreamState s = registry.require(request.stream());
+        Response r = new Response(200)
+                .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString())
+                .header(ProtocolHeaders.CACHE_CONTROL, "no-store");
+        if (s.ttlSeconds != null) {
+            r.header(ProtocolHeaders.STREAM_TTL, s.ttlSeconds.toString());
+        }
+        if (s.expiresAtText != null) {
+            r.header(ProtocolHeaders.STREAM_EXPIRES_AT, s.expiresAtText);
+        }
+        if (s.closeVisible) {
+            r.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        return r;
+    }
+
+    private Response delete(Request request) {
+        StreamState s = registry.require(request.stream());
+        registry.delete(s);
+        return new Response(204);
+    }
+
+    /** Number of streams known, soft-deleted ones included. */
+    public int streamCount() {
+        return registry.size();
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}

@@ -1,0 +1,134 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.live.Waiter;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The live streams by name, and the lifecycle rules that span streams: expiry, soft delete of a
+ * stream that still has forks, and cascading clean-up when the last fork goes (PROTOCOL.md §4.2).
+ *
+ * <p>Thread-safety: the map is concurrent; fork reference counts and the soft-deleted/removed
+ * flags change only under the owning stream's lock.
+ */
+final class StreamRegistry {
+    private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
+    private final LongSupplier clock;
+
+    StreamRegistry(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** The stream as a client may use it: throws 404 when absent or expired, 410 when soft-deleted. */
+    StreamState require(String name) {
+        StreamState s = find(name);
+        if (s == null) {
+            throw Problem.notFound(name);
+        }
+        if (s.softDeleted) {
+            throw Problem.gone(name);
+        }
+        return s;
+    }
+
+    /** The entry under {@code name}, soft-deleted ones included, after applying expiry; or null. */
+    StreamState find(String name) {
+        StreamState s = streams.get(name);
+        if (s != null && !s.softDeleted && s.isExpired(clock.getAsLong())) {
+            expire(s);
+            s = streams.get(name);
+        }
+        return s;
+    }
+
+    /** Publishes a new stream; false if another one took the name first. */
+    boolean publish(StreamState s) {
+        return streams.putIfAbsent(s.name, s) == null;
+    }
+
+    /** Deletes a stream that a client asked to delete: soft when forks still read it. */
+    void delete(StreamState s) {
+        retire(s);
+    }
+
+    private void expire(StreamState s) {
+        retire(s);
+    }
+
+    private void retire(StreamState s) {
+        boolean release;
+        List<Waiter> toWake;
+        synchronized (s) {
+            if (s.removed || s.softDeleted) {
+                return;
+            }
+            if (s.forkRefs > 0) {
+                s.softDeleted = true;
+                release = false;
+            } else {
+                s.removed = true;
+                release = true;
+            }
+            toWake = s.drainWaiters();
+        }
+        toWake.forEach(Waiter::wake);
+        if (release) {
+            streams.remove(s.name, s);
+            release(s);
+        }
+    }
+
+    /** Frees a removed stream's data and drops its reference on its source, cascading. */
+    private void release(StreamState s) {
+        s.log.delete();
+        StreamState src = s.source;
+        while (src != null) {
+            boolean cascade;
+            synchronized (src) {
+                src.forkRefs--;
+                cascade = src.forkRefs == 0 && src.softDeleted && !src.removed;
+                if (cascade) {
+                    src.removed = true;
+                }
+            }
+            if (!cascade) {
+                return;
+            }
+            streams.remove(src.name, src);
+            src.log.delete();
+            src = src.source;
+        }
+    }
+
+    /** Takes a fork reference on {@code source}; false if it is being deleted. */
+    boolean addForkRef(StreamState source) {
+        synchronized (source) {
+            if (source.removed || source.softDeleted) {
+                return false;
+            }
+            source.forkRefs++;
+            return true;
+        }
+    }
+
+    /** Undoes {@link #addForkRef} for a fork that was never published. */
+    void dropForkRef(StreamState source) {
+        boolean cascade;
+        synchronized (source) {
+            source.forkRefs--;
+            cascade = source.forkRefs == 0 && source.softDeleted && !source.removed;
+            if (cascade) {
+                source.removed = true;
+            }
+        }
+        if (cascade) {
+            streams.remove(source.name, source);
+            release(source);
+        }
+    }
+
+    int size() {
+        return streams.size();
+    }
+}

@@ -1,0 +1,136 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.StreamLog;
+import io.durablestreams.protocol.Offset;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the engine knows about one stream incarnation. Immutable configuration is final;
+ * mutable state is guarded by {@code this} (the stream lock), except {@link #visibleTail}, which
+ * readers may read without the lock.
+ *
+ * <p>Positions: {@code writtenTail} counts every byte handed to the log; {@code visibleTail}
+ * only bytes whose append is durable and acknowledged, so readers never see data that a crash
+ * could take back.
+ */
+final class StreamState {
+    final String name;
+    final long incarnation;
+    final String contentType;
+    final boolean json;
+    final Long ttlSeconds;
+    final Instant expiresAt;
+    final String expiresAtText;
+    /** Expiry as the creating request stated it; forks may inherit a different effective one. */
+    final Long ttlRequested;
+    final Instant expiresRequested;
+    final long createdAtMillis;
+
+    /** Fork configuration: the source incarnation, the divergence position, as requested. */
+    final StreamState source;
+    final long forkPosition;
+    final String forkedFromRequested;
+    final String forkOffsetRequested;
+    final long forkSubOffsetRequested;
+
+    final StreamLog log;
+
+    // --- guarded by this ---
+    long writtenTail;
+    volatile long visibleTail;
+    volatile boolean closed;
+    /** Closure is visible to readers once the closing append is durable. */
+    volatile boolean closeVisible;
+    ProducerTuple closedBy;
+    String lastStreamSeq;
+    final Map<String, ProducerState> producers = new HashMap<>();
+    int forkRefs;
+    volatile boolean softDeleted;
+    volatile boolean removed;
+    private List<Waiter> waiters = new ArrayList<>();
+
+    volatile long lastAccessMillis;
+
+    StreamState(String name, long incarnation, String contentType, Long ttlSeconds, Instant expiresAt,
+                String expiresAtText, Long ttlRequested, Instant expiresRequested, long nowMillis,
+                StreamState source, long forkPosition,
+                String forkedFromRequested, String forkOffsetRequested, long forkSubOffsetRequested,
+                StreamLog log) {
+        this.name = name;
+        this.incarnation = incarnation;
+        this.contentType = contentType;
+        this.json = io.durablestreams.protocol.ContentTypes.isJson(contentType);
+        this.ttlSeconds = ttlSeconds;
+        this.expiresAt = expiresAt;
+        this.expiresAtText = expiresAtText;
+        this.ttlRequested = ttlRequested;
+        this.expiresRequested = expiresRequested;
+        this.createdAtMillis = nowMillis;
+        this.source = source;
+        this.forkPosition = forkPosition;
+        this.forkedFromRequested = forkedFromRequested;
+        this.forkOffsetRequested = forkOffsetRequested;
+        this.forkSubOffsetRequested = forkSubOffsetRequested;
+        this.log = log;
+        this.writtenTail = log.tail();
+        this.visibleTail = writtenTail;
+        this.lastAccessMillis = nowMillis;
+    }
+
+    boolean isFork() {
+        return source != null;
+    }
+
+    boolean isExpired(long nowMillis) {
+        if (expiresAt != null && nowMillis >= expiresAt.toEpochMilli()) {
+            return true;
+        }
+        return ttlSeconds != null && nowMillis >= lastAccessMillis + ttlSeconds * 1000L;
+    }
+
+    void touch(long nowMillis) {
+        lastAccessMillis = nowMillis;
+    }
+
+    /** The offset this stream's chain minted for {@code position}: inherited positions keep the source's. */
+    Offset offsetOf(long position) {
+        StreamState s = this;
+        while (s.source != null && position <= s.forkPosition) {
+            s = s.source;
+        }
+        return new Offset(s.incarnation, position);
+    }
+
+    /** Registers a waiter for the next change of this stream; returns false if it must not wait. */
+    synchronized boolean addWaiter(Waiter w, long seenTail) {
+        if (removed || visibleTail != seenTail || closeVisible) {
+            return false;
+        }
+        waiters.add(w);
+        return true;
+    }
+
+    synchronized void removeWaiter(Waiter w) {
+        waiters.remove(w);
+    }
+
+    /** Takes the current waiters; called with the lock held when the stream changes. */
+    List<Waiter> drainWaiters() {
+        if (waiters.isEmpty()) {
+            return List.of();
+        }
+        List<Waiter> out = waiters;
+        waiters = new ArrayList<>();
+        return out;
+    }
+
+    synchronized int waiterCount() {
+        return waiters.size();
+    }
+}

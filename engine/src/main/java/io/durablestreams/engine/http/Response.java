@@ -1,0 +1,66 @@
+package io.durablestreams.engine.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A protocol response: status, headers (lower-case names) and a body that is either bytes or an
+ * SSE session the binding starts after sending the head.
+ */
+public final class Response {
+    private final int status;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private List<ByteBuffer> body = List.of();
+    private SseBody sse;
+
+    public Response(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public Response header(String name, String value) {
+        headers.put(name, value);
+        return this;
+    }
+
+    public List<ByteBuffer> body() {
+        return body;
+    }
+
+    public long bodyLength() {
+        long n = 0;
+        for (ByteBuffer b : body) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    public Response body(List<ByteBuffer> parts) {
+        this.body = parts;
+        return this;
+    }
+
+    public Response body(String text) {
+        this.body = List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return this;
+    }
+
+    public SseBody sse() {
+        return sse;
+    }
+
+    public Response sse(SseBody session) {
+        this.sse = session;
+        return this;
+    }
+}
