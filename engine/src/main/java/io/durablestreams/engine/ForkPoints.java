@@ -17,7 +17,7 @@ final class ForkPoints {
     static Segment segment(StreamState s, long position, long visibleTail) {
         long limit = visibleTail;
         while (s.source != null && position < s.forkPosition) {
-            limit = s.forkPosition;
+            limit = Math.min(limit, s.forkPosition);
             s = s.source;
         }
         return new Segment(s.log, limit);
@@ -49,7 +49,8 @@ final class ForkPoints {
             }
             return boundaries[(int) subOffset - 1];
         }
-        long batchEnd = usable == 0 ? pos : boundaries[usable - 1];
+        // the next append may continue past this segment's end (a fork inside it): clamp to the segment
+        long batchEnd = boundaries.length == 0 ? pos : Math.min(boundaries[boundaries.length - 1], seg.limit());
         if (subOffset > batchEnd - pos) {
             throw Problem.badRequest("invalid-sub-offset", "Stream-Fork-Sub-Offset " + subOffset
                     + " exceeds the " + (batchEnd - pos) + " bytes of the next append");

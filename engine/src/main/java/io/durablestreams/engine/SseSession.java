@@ -18,7 +18,7 @@ import java.util.Base64;
 final class SseSession implements SseBody, Waiter {
     private static final byte[] EVENT_DATA = "event: data\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] EVENT_CONTROL = "event: control\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA_PREFIX = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA_PREFIX = "data:".getBytes(StandardCharsets.US_ASCII);
 
     private final EngineConfig config;
     private final StreamState s;
@@ -177,11 +177,16 @@ final class SseSession implements SseBody, Waiter {
         writeLine(text, start, text.length);
     }
 
+    /** "data:" + line; a line starting with a space gets one more, since parsers strip one. */
     private void writeLine(byte[] bytes, int from, int to) {
         int end = to < 0 ? bytes.length : to;
-        byte[] line = new byte[DATA_PREFIX.length + (end - from) + 1];
+        int pad = end > from && bytes[from] == ' ' ? 1 : 0;
+        byte[] line = new byte[DATA_PREFIX.length + pad + (end - from) + 1];
         System.arraycopy(DATA_PREFIX, 0, line, 0, DATA_PREFIX.length);
-        System.arraycopy(bytes, from, line, DATA_PREFIX.length, end - from);
+        if (pad == 1) {
+            line[DATA_PREFIX.length] = ' ';
+        }
+        System.arraycopy(bytes, from, line, DATA_PREFIX.length + pad, end - from);
         line[line.length - 1] = '\n';
         sink.write(ByteBuffer.wrap(line));
     }
