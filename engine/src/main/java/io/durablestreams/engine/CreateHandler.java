@@ -4,6 +4,7 @@ import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.engine.json.JsonMessages;
 import io.durablestreams.engine.store.AppendEntry;
+import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
 import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.protocol.ContentTypes;
@@ -163,12 +164,13 @@ final class CreateHandler {
         if (source != null && !registry.addForkRef(source)) {
             return null;
         }
-        long incarnation = storage.nextIncarnation();
-        StreamLog log = storage.createLog(req.stream(), incarnation, base);
-        StreamState s = new StreamState(req.stream(), incarnation, contentType, ttl, expiresAt, expiresText,
-                spec.ttl, spec.expiresAt, clock.getAsLong(), source, base, spec.forkedFrom, spec.forkOffsetText,
-                spec.subOffset, log);
-        CompletableFuture<Void> stored = CompletableFuture.completedFuture(null);
+        long now = clock.getAsLong();
+        StreamDescriptor d = new StreamDescriptor(req.stream(), storage.nextIncarnation(), contentType, ttl, expiresText,
+                spec.ttl, spec.expiresAtText, now, spec.forkedFrom, source == null ? 0 : source.incarnation, base,
+                spec.forkOffsetText, spec.subOffset);
+        StreamLog log = storage.createLog(d);
+        StreamState s = new StreamState(d, source, log, now);
+        CompletableFuture<Void> stored = null;
         synchronized (s) {
             if (initial != null || spec.closed) {
                 byte[] data = initial == null ? new byte[0] : initial.data();
@@ -189,7 +191,7 @@ final class CreateHandler {
         }
         Response response = created(new Response(201), s)
                 .header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(s.name));
-        return stored.thenApply(v -> response);
+        return (stored != null ? stored : log.sync()).thenApply(v -> response);
     }
 
     private static JsonMessages.Split initialBody(byte[] body, String contentType) {

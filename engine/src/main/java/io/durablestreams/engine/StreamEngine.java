@@ -29,6 +29,7 @@ public final class StreamEngine implements AutoCloseable {
         this.storage = storage;
         this.clock = clockMillis;
         this.registry = new StreamRegistry(clockMillis);
+        registry.restore(storage.recover());
         this.create = new CreateHandler(registry, storage, clockMillis);
         this.append = new AppendHandler(registry, clockMillis);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));

@@ -1,7 +1,12 @@
 package io.durablestreams.engine;
 
 import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -65,6 +70,7 @@ final class StreamRegistry {
             }
             if (s.forkRefs > 0) {
                 s.softDeleted = true;
+                s.log.markSoftDeleted();
                 release = false;
             } else {
                 s.removed = true;
@@ -125,6 +131,45 @@ final class StreamRegistry {
         if (cascade) {
             streams.remove(source.name, source);
             release(source);
+        }
+    }
+
+    /** Rebuilds the streams a durable store recovered; sources come before their forks. */
+    void restore(List<RecoveredStream> recovered) {
+        Map<Long, StreamState> byIncarnation = new HashMap<>();
+        List<StreamState> softDeleted = new ArrayList<>();
+        for (RecoveredStream r : recovered) {
+            StreamDescriptor d = r.descriptor();
+            StreamState source = d.isFork() ? byIncarnation.get(d.sourceIncarnation()) : null;
+            if (d.isFork() && source == null) {
+                throw new IllegalStateException("recovered fork " + d.name() + " (incarnation " + d.incarnation()
+                        + ") references unknown source incarnation " + d.sourceIncarnation());
+            }
+            StreamState s = new StreamState(d, source, r.log(), r.lastAccessMillis());
+            s.closed = r.closed();
+            s.closeVisible = r.closed();
+            s.closedBy = r.closedBy();
+            s.lastStreamSeq = r.lastStreamSeq();
+            r.producers().forEach((id, state) -> s.producers.put(id, new ProducerState(state[0], state[1])));
+            s.softDeleted = r.softDeleted();
+            if (source != null) {
+                source.forkRefs++;
+            }
+            byIncarnation.put(d.incarnation(), s);
+            if (s.softDeleted) {
+                softDeleted.add(s);
+            } else {
+                streams.put(d.name(), s);
+            }
+        }
+        for (StreamState s : softDeleted) {
+            if (streams.putIfAbsent(s.name, s) != null || s.forkRefs == 0) {
+                // its forks are gone (or its name was reused): finish the interrupted clean-up
+                synchronized (s) {
+                    s.forkRefs++;
+                }
+                dropForkRef(s);
+            }
         }
     }
 

@@ -2,7 +2,9 @@ package io.durablestreams.engine;
 
 import io.durablestreams.engine.live.Waiter;
 import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
+import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.Offset;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +22,7 @@ import java.util.Map;
  * could take back.
  */
 final class StreamState {
+    final StreamDescriptor descriptor;
     final String name;
     final long incarnation;
     final String contentType;
@@ -57,26 +60,23 @@ final class StreamState {
 
     volatile long lastAccessMillis;
 
-    StreamState(String name, long incarnation, String contentType, Long ttlSeconds, Instant expiresAt,
-                String expiresAtText, Long ttlRequested, Instant expiresRequested, long nowMillis,
-                StreamState source, long forkPosition,
-                String forkedFromRequested, String forkOffsetRequested, long forkSubOffsetRequested,
-                StreamLog log) {
-        this.name = name;
-        this.incarnation = incarnation;
-        this.contentType = contentType;
-        this.json = io.durablestreams.protocol.ContentTypes.isJson(contentType);
-        this.ttlSeconds = ttlSeconds;
-        this.expiresAt = expiresAt;
-        this.expiresAtText = expiresAtText;
-        this.ttlRequested = ttlRequested;
-        this.expiresRequested = expiresRequested;
-        this.createdAtMillis = nowMillis;
+    StreamState(StreamDescriptor d, StreamState source, StreamLog log, long nowMillis) {
+        this.descriptor = d;
+        this.name = d.name();
+        this.incarnation = d.incarnation();
+        this.contentType = d.contentType();
+        this.json = ContentTypes.isJson(contentType);
+        this.ttlSeconds = d.ttlSeconds();
+        this.expiresAtText = d.expiresAt();
+        this.expiresAt = d.expiresAt() == null ? null : HeaderRules.expiresAt(d.expiresAt());
+        this.ttlRequested = d.ttlRequested();
+        this.expiresRequested = d.expiresAtRequested() == null ? null : HeaderRules.expiresAt(d.expiresAtRequested());
+        this.createdAtMillis = d.createdAtMillis();
         this.source = source;
-        this.forkPosition = forkPosition;
-        this.forkedFromRequested = forkedFromRequested;
-        this.forkOffsetRequested = forkOffsetRequested;
-        this.forkSubOffsetRequested = forkSubOffsetRequested;
+        this.forkPosition = d.forkPosition();
+        this.forkedFromRequested = d.sourceName();
+        this.forkOffsetRequested = d.forkOffsetRequested();
+        this.forkSubOffsetRequested = d.forkSubOffsetRequested();
         this.log = log;
         this.writtenTail = log.tail();
         this.visibleTail = writtenTail;
@@ -96,6 +96,7 @@ final class StreamState {
 
     void touch(long nowMillis) {
         lastAccessMillis = nowMillis;
+        log.touched(nowMillis);
     }
 
     /** The offset this stream's chain minted for {@code position}: inherited positions keep the source's. */

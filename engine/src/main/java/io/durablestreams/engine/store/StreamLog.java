@@ -6,11 +6,13 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The stored data of one stream incarnation: the bytes at positions {@code [base(), tail())},
- * where message and append (batch) boundaries fall, and the durability of each append.
+ * where message and append (batch) boundaries fall, the writer state committed with each append,
+ * and the durability of it all.
  *
- * <p>Thread-safety: {@link #append} is called with the owning stream's lock held, so calls are
- * serialized. Readers call the query methods concurrently with appends, but only for positions
- * below a tail they have already observed; implementations must make those reads safe.
+ * <p>Thread-safety: mutating methods ({@link #append}, {@link #markSoftDeleted},
+ * {@link #delete}) are called with the owning stream's lock held, so they are serialized. Readers
+ * call the query methods concurrently, but only for positions below a tail they have already
+ * observed as durable; implementations must make those reads safe.
  */
 public interface StreamLog {
     /** Position of the first byte this log holds (a fork's divergence point, else 0). */
@@ -20,11 +22,15 @@ public interface StreamLog {
     long tail();
 
     /**
-     * Stores {@code entry} at {@link #tail()}. The returned future completes when the entry is
-     * durable per the store's policy, or exceptionally if it could not be stored; futures
-     * complete in call order.
+     * Stores {@code entry} at {@link #tail()}, with its writer state (producer tuple,
+     * Stream-Seq, closure) in the same atomic record. An entry without data records only the
+     * writer state (a close). The returned future completes when the entry is durable per the
+     * store's policy, or exceptionally if it could not be stored; futures complete in call order.
      */
     CompletableFuture<Void> append(AppendEntry entry);
+
+    /** Completes when everything this log has accepted so far (creation included) is durable. */
+    CompletableFuture<Void> sync();
 
     /** The bytes in {@code [from, to)}, which must lie within {@code [base(), tail()]}. */
     List<ByteBuffer> read(long from, long to);
@@ -45,6 +51,15 @@ public interface StreamLog {
      */
     long[] boundariesToBatchEnd(long position);
 
-    /** Releases the log's resources and deletes its data. */
+    /** Records that the stream was deleted while forks still read it (it stays for them). */
+    CompletableFuture<Void> markSoftDeleted();
+
+    /**
+     * Records the time of a read or write for sliding TTLs. Stores may persist it lazily (it is
+     * called on every access and must not cause a durable write each time).
+     */
+    void touched(long nowMillis);
+
+    /** Deletes the stream's data and releases its resources; after a restart it is gone. */
     void delete();
 }

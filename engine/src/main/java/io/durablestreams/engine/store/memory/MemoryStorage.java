@@ -1,6 +1,9 @@
 package io.durablestreams.engine.store.memory;
 
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
+import java.util.List;
 import io.durablestreams.engine.store.StreamStorage;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,8 +15,13 @@ public final class MemoryStorage implements StreamStorage {
     private final AtomicLong incarnations = new AtomicLong();
 
     @Override
-    public StreamLog createLog(String name, long incarnation, long base) {
-        return new MemoryStreamLog(base);
+    public List<RecoveredStream> recover() {
+        return List.of();
+    }
+
+    @Override
+    public StreamLog createLog(StreamDescriptor descriptor) {
+        return new MemoryStreamLog(descriptor.forkPosition());
     }
 
     @Override

@@ -112,6 +112,21 @@ final class MemoryStreamLog implements StreamLog {
     }
 
     @Override
+    public CompletableFuture<Void> sync() {
+        return DONE;
+    }
+
+    @Override
+    public CompletableFuture<Void> markSoftDeleted() {
+        return DONE;
+    }
+
+    @Override
+    public void touched(long nowMillis) {
+        // nothing survives a restart, so there is nothing to remember
+    }
+
+    @Override
     public synchronized void delete() {
         records.clear();
     }
