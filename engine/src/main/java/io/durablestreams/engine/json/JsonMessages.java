@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -21,6 +22,8 @@ public final class JsonMessages {
     private static final int MAX_NESTING_DEPTH = 512;
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            // keep characters outside the BMP (emoji) as UTF-8 rather than \\uXXXX surrogate escapes
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .build();
 
     private JsonMessages() {}
@@ -112,7 +115,7 @@ public final class JsonMessages {
         }
         BigDecimal v = new BigDecimal(Double.toString(d)).stripTrailingZeros();
         double abs = Math.abs(d);
-        if (abs >= 1e-7 && abs < 1e21) {
+        if (abs >= 1e-6 && abs < 1e21) {
             return v.toPlainString();
         }
         String digits = v.unscaledValue().abs().toString();
