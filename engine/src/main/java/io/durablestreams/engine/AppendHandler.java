@@ -184,10 +184,10 @@ final class AppendHandler {
     }
 
     /** Makes the append visible and answers the writer once stored, then wakes live readers. */
-    private static CompletableFuture<Response> publishWhenStored(StreamState s, CompletableFuture<Void> stored,
+    private CompletableFuture<Response> publishWhenStored(StreamState s, CompletableFuture<Void> stored,
                                                                  long newTail, boolean close, Response ok) {
         CompletableFuture<Response> out = new CompletableFuture<>();
-        stored.whenComplete((v, err) -> {
+        registry.track(stored).whenComplete((v, err) -> {
             if (err != null) {
                 out.completeExceptionally(err);
                 return;

@@ -191,7 +191,7 @@ final class CreateHandler {
         }
         Response response = created(new Response(201), s)
                 .header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(s.name));
-        return (stored != null ? stored : log.sync()).thenApply(v -> response);
+        return registry.track(stored != null ? stored : log.sync()).thenApply(v -> response);
     }
 
     private static JsonMessages.Split initialBody(byte[] body, String contentType) {

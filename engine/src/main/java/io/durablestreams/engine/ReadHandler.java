@@ -73,7 +73,7 @@ final class ReadHandler {
                 .header(ProtocolHeaders.CONTENT_TYPE, "text/event-stream")
                 .header(ProtocolHeaders.CACHE_CONTROL, "no-cache")
                 .header(ProtocolHeaders.X_ACCEL_BUFFERING, "no")
-                .sse(new SseSession(config, s, position, req.param("cursor"), cursor, req.live(), clock));
+                .sse(new SseSession(config, s, position, req.param("cursor"), cursor, req.live(), clock, registry::shuttingDown));
         if (base64(s)) {
             r.header(ProtocolHeaders.STREAM_SSE_DATA_ENCODING, "base64");
         }
@@ -192,6 +192,9 @@ final class ReadHandler {
 
     /** The answer when no waiting is needed: data, EOF, or the stream gone; else null. */
     private Response longPollNow(Request req, StreamState s, long position, String token, String clientCursor) {
+        if (registry.shuttingDown() && position >= s.visibleTail && !s.closeVisible) {
+            return noContent(s, position, false, cursor.next(clientCursor));
+        }
         if (s.removed) {
             return Problem.notFound(s.name).response();
         }
@@ -254,7 +257,13 @@ final class ReadHandler {
             if (result.isDone()) {
                 return;
             }
-            if (!s.addWaiter(this, position)) {
+            if (s.addWaiter(this, position)) {
+                if (registry.shuttingDown()) {
+                    // registered after shutdown drained the waiters: nobody will wake us
+                    s.removeWaiter(this);
+                    finish(noContent(s, position, false, cursor.next(clientCursor)));
+                }
+            } else {
                 Response now = longPollNow(req, s, position, token, clientCursor);
                 if (now != null) {
                     finish(now);

@@ -27,6 +27,7 @@ final class SseSession implements SseBody, Waiter {
     private final LiveContext live;
     private final boolean base64;
     private final java.util.function.LongSupplier clock;
+    private final java.util.function.BooleanSupplier shuttingDown;
     private long position;
     private SseSink sink;
     private boolean waiting;
@@ -36,7 +37,8 @@ final class SseSession implements SseBody, Waiter {
     private Runnable cancelLifetime;
 
     SseSession(EngineConfig config, StreamState s, long position, String clientCursor, Cursor cursor,
-               LiveContext live, java.util.function.LongSupplier clock) {
+               LiveContext live, java.util.function.LongSupplier clock, java.util.function.BooleanSupplier shuttingDown) {
+        this.shuttingDown = shuttingDown;
         this.config = config;
         this.clock = clock;
         this.s = s;
@@ -62,7 +64,7 @@ final class SseSession implements SseBody, Waiter {
 
     private void pump() {
         while (!finished) {
-            if (!sink.isOpen() || s.removed || s.softDeleted) {
+            if (!sink.isOpen() || s.removed || s.softDeleted || shuttingDown.getAsBoolean()) {
                 finish();
                 return;
             }
@@ -95,6 +97,11 @@ final class SseSession implements SseBody, Waiter {
             }
             sink.flush();
             if (s.addWaiter(this, tail)) {
+                if (shuttingDown.getAsBoolean()) {
+                    s.removeWaiter(this);
+                    finish();
+                    return;
+                }
                 waiting = true;
                 s.touch(clock.getAsLong());
                 cancelKeepAlive = live.schedule(this::keepAlive, config.longPollTimeoutMillis());

@@ -103,6 +103,31 @@ public final class StreamEngine implements AutoCloseable {
         return new Response(204);
     }
 
+    /**
+     * Starts a graceful shutdown: live reads end (long-polls answer 204, SSE responses end) and
+     * new live reads end at once. Appends still complete; see {@link #awaitPendingWrites}.
+     */
+    public void beginShutdown() {
+        registry.beginShutdown();
+    }
+
+    /** Waits until no append is waiting for durability, or the timeout passes; returns whether idle. */
+    public boolean awaitPendingWrites(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (registry.pendingWrites() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(5);
+        }
+        return true;
+    }
+
+    /** Live reads (long-poll and SSE) parked waiting for data. Walks every stream: diagnostics only. */
+    public int parkedReaders() {
+        return registry.parkedReaders();
+    }
+
     /** Number of streams known, soft-deleted ones included. */
     public int streamCount() {
         return registry.size();

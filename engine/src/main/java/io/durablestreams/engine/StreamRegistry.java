@@ -20,6 +20,8 @@ import java.util.function.LongSupplier;
 final class StreamRegistry {
     private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean shuttingDown;
 
     StreamRegistry(LongSupplier clock) {
         this.clock = clock;
@@ -171,6 +173,42 @@ final class StreamRegistry {
                 dropForkRef(s);
             }
         }
+    }
+
+    /** Counts a write until its future completes, so shutdown can wait for it. */
+    <T> java.util.concurrent.CompletableFuture<T> track(java.util.concurrent.CompletableFuture<T> write) {
+        pendingWrites.incrementAndGet();
+        write.whenComplete((v, e) -> pendingWrites.decrementAndGet());
+        return write;
+    }
+
+    int pendingWrites() {
+        return pendingWrites.get();
+    }
+
+    boolean shuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Ends live reads: every waiter wakes and sees {@link #shuttingDown()}. */
+    void beginShutdown() {
+        shuttingDown = true;
+        for (StreamState s : streams.values()) {
+            List<Waiter> toWake;
+            synchronized (s) {
+                toWake = s.drainWaiters();
+            }
+            toWake.forEach(Waiter::wake);
+        }
+    }
+
+    /** Live readers currently parked on some stream. Walks every stream: for tests and diagnostics. */
+    int parkedReaders() {
+        int n = 0;
+        for (StreamState s : streams.values()) {
+            n += s.waiterCount();
+        }
+        return n;
     }
 
     int size() {

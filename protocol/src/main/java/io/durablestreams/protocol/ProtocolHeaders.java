@@ -48,5 +48,5 @@ public final class ProtocolHeaders {
             STREAM_EXPIRES_AT, STREAM_SEQ, STREAM_FORKED_FROM, STREAM_FORK_OFFSET,
             STREAM_FORK_SUB_OFFSET, STREAM_SSE_DATA_ENCODING, PRODUCER_ID, PRODUCER_EPOCH,
             PRODUCER_SEQ, PRODUCER_EXPECTED_SEQ, PRODUCER_RECEIVED_SEQ, ETAG, LOCATION, RETRY_AFTER,
-            CONTENT_TYPE, "content-encoding", "vary");
+            CONTENT_TYPE, "content-encoding", "vary", "www-authenticate");
 }

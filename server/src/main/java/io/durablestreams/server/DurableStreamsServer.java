@@ -1,10 +1,12 @@
 package io.durablestreams.server;
 
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.server.auth.Authenticator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,55 +15,173 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerUpgradeHandler;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 
 /**
- * The HTTP server: Netty with the native epoll transport when available, NIO otherwise.
+ * The HTTP server: Netty with the native epoll transport when available, NIO otherwise;
+ * HTTP/1.1, HTTP/2 over TLS (ALPN) and optionally cleartext h2c.
  *
- * <p>Pipeline per connection: {@link HttpServerCodec} → {@link BodyAggregator} →
+ * <p>Request pipeline (per connection for HTTP/1.1, per stream for HTTP/2):
+ * [{@link io.netty.handler.ssl.SslHandler}] → codec ({@link HttpServerCodec}, or
+ * {@link Http2StreamFrameToHttpObjectCodec} on an HTTP/2 stream) → {@link ObservabilityHandler}
+ * → {@link BodyAggregator} → [{@link RateLimitHandler}] → [{@link AuthHandler}] →
  * {@link StreamRequestHandler} → {@link SseWritability}.
  */
 public final class DurableStreamsServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(DurableStreamsServer.class.getName());
+
     private final ServerConfig config;
     private final StreamEngine engine;
+    private final ServerMetrics metrics;
+    private final StandardHeaders standard;
+    private final RateLimitHandler rateLimit;
+    private final AuthHandler auth;
+    private final AccessLogger accessLog;
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private SslContext ssl;
     private EventLoopGroup group;
     private Channel channel;
 
     public DurableStreamsServer(ServerConfig config, StreamEngine engine) {
         this.config = config;
         this.engine = engine;
+        this.metrics = new ServerMetrics(engine);
+        this.standard = new StandardHeaders(config.allowedOrigin());
+        this.rateLimit = config.rateLimit() == null ? null : new RateLimitHandler(
+                new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::currentTimeMillis), standard);
+        this.auth = config.auth() == null ? null
+                : new AuthHandler(new Authenticator(config.auth(), System::currentTimeMillis), config.streamRoot(), standard);
+        this.accessLog = config.accessLog() == ServerConfig.AccessLog.OFF ? null : new AccessLogger(config.accessLog(), System.out);
     }
 
     /** Binds and starts serving; returns once the port is bound. */
-    public DurableStreamsServer start() throws InterruptedException {
+    public DurableStreamsServer start() throws InterruptedException, SSLException {
+        if (config.tls() != null) {
+            ssl = SslContextBuilder.forServer(config.tls().certificateChain().toFile(), config.tls().privateKey().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(
+                            ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         group = new MultiThreadIoEventLoopGroup(io);
-        StandardHeaders standard = new StandardHeaders(config.allowedOrigin());
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 256 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
+                .childHandler(new ChannelInitializer<Channel>() {
                     @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline()
-                                .addLast("codec", new HttpServerCodec())
-                                .addLast("aggregator", new BodyAggregator(config.engine().maxAppendBytes(), standard))
-                                .addLast("streams", new StreamRequestHandler(engine, config, standard))
-                                .addLast("sse-writability", new SseWritability());
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Alpn());
+                        } else if (config.h2c()) {
+                            addCleartextWithH2c(ch.pipeline());
+                        } else {
+                            ch.pipeline().addLast("codec", new HttpServerCodec());
+                            addRequestHandlers(ch.pipeline());
+                        }
                     }
                 });
         channel = b.bind(config.host(), config.port()).sync().channel();
         return this;
+    }
+
+    /** Everything after the HTTP codec; shared by HTTP/1.1 connections and HTTP/2 streams. */
+    private void addRequestHandlers(ChannelPipeline p) {
+        p.addLast("observability", new ObservabilityHandler(metrics, accessLog, config.streamRoot()));
+        p.addLast("aggregator", new BodyAggregator(config.engine().maxAppendBytes(), standard));
+        if (rateLimit != null) {
+            p.addLast("rate-limit", rateLimit);
+        }
+        if (auth != null) {
+            p.addLast("auth", auth);
+        }
+        p.addLast("streams", new StreamRequestHandler(engine, config, standard, metrics, shuttingDown::get));
+        p.addLast("sse-writability", new SseWritability());
+    }
+
+    private ChannelInitializer<Channel> http2StreamInitializer() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel stream) {
+                stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
+                addRequestHandlers(stream.pipeline());
+            }
+        };
+    }
+
+    private void addHttp2(ChannelPipeline p) {
+        p.addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(http2StreamInitializer()));
+    }
+
+    private void addCleartextWithH2c(ChannelPipeline p) {
+        HttpServerCodec codec = new HttpServerCodec();
+        HttpServerUpgradeHandler.UpgradeCodecFactory upgrades = protocol ->
+                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
+                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(),
+                                new Http2MultiplexHandler(http2StreamInitializer()))
+                        : null;
+        HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, upgrades, config.engine().maxAppendBytes());
+        ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                addHttp2(ch.pipeline());
+            }
+        };
+        p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
+        addRequestHandlers(p);
+    }
+
+    /** Picks HTTP/2 or HTTP/1.1 after the TLS handshake. */
+    private final class Alpn extends ApplicationProtocolNegotiationHandler {
+        Alpn() {
+            super(ApplicationProtocolNames.HTTP_1_1);
+        }
+
+        @Override
+        protected void configurePipeline(io.netty.channel.ChannelHandlerContext ctx, String protocol) {
+            if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+                addHttp2(ctx.pipeline());
+            } else {
+                ctx.pipeline().addLast("codec", new HttpServerCodec());
+                addRequestHandlers(ctx.pipeline());
+            }
+        }
     }
 
     public int port() {
@@ -76,21 +196,50 @@ public final class DurableStreamsServer implements AutoCloseable {
         } else if (host.contains(":")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port();
+        return (ssl != null ? "https://" : "http://") + host + ":" + port();
     }
 
     public StreamEngine engine() {
         return engine;
     }
 
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Graceful shutdown: stop accepting connections, end live reads (long-polls answer, SSE
+     * responses end), let in-flight appends finish and become durable (up to the grace period),
+     * then close connections, event loops and the store.
+     */
     @Override
     public void close() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
+        engine.beginShutdown();
+        try {
+            long deadline = System.currentTimeMillis() + config.shutdownGraceMillis();
+            if (!engine.awaitPendingWrites(config.shutdownGraceMillis())) {
+                LOG.log(System.Logger.Level.WARNING, "appends still pending after " + config.shutdownGraceMillis() + " ms; closing anyway");
+            }
+            // let ended live reads and acknowledged appends reach their clients before closing connections
+            while (metrics.openExchanges() > 0 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         if (group != null) {
-            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         engine.close();
+        if (accessLog != null) {
+            accessLog.close();
+        }
     }
 }

@@ -7,7 +7,6 @@ import io.durablestreams.engine.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -28,31 +27,41 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
- * Pipeline slot: after the codec and the aggregator. Turns each complete request into an engine
- * {@link Request}, writes the engine's {@link Response}, and runs SSE sessions on the channel.
+ * Pipeline slot: last request handler. Turns each complete request into an engine
+ * {@link Request}, writes the engine's {@link Response} (gzip-compressed when large and accepted),
+ * runs SSE sessions on the channel, and serves the operational endpoints outside the stream root:
+ * {@code /healthz}, {@code /readyz} and {@code /metrics}.
  *
  * <p>While a response is pending (an append waiting for durability, a long-poll, an SSE stream)
  * the channel stops reading, so pipelined requests are answered in order and a slow client
  * cannot queue unbounded work.
  */
 final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final System.Logger LOG = System.getLogger(StreamRequestHandler.class.getName());
+
     private final StreamEngine engine;
     private final ServerConfig config;
     private final StandardHeaders standard;
+    private final ServerMetrics metrics;
+    private final BooleanSupplier shuttingDown;
 
-    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard) {
+    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, ServerMetrics metrics,
+                         BooleanSupplier shuttingDown) {
         this.engine = engine;
         this.config = config;
         this.standard = standard;
+        this.metrics = metrics;
+        this.shuttingDown = shuttingDown;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        boolean keepAlive = HttpUtil.isKeepAlive(msg) && !shuttingDown.getAsBoolean();
         if (!msg.decoderResult().isSuccess()) {
-            writeProblem(ctx, keepAlive, 400, "malformed-request", "the request could not be parsed");
+            problem(ctx, false, 400, "malformed-request", "the request could not be parsed");
             return;
         }
         QueryStringDecoder uri;
@@ -62,25 +71,28 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             path = uri.rawPath();
             uri.parameters();
         } catch (IllegalArgumentException e) {
-            writeProblem(ctx, keepAlive, 400, "invalid-url-encoding", "the request URL is not valid");
+            problem(ctx, keepAlive, 400, "invalid-url-encoding", "the request URL is not valid");
             return;
         }
         HttpMethod method = msg.method();
         if (method.equals(HttpMethod.OPTIONS)) {
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
             standard.preflight(r.headers(), msg.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS));
-            send(ctx, r, keepAlive);
+            Responses.send(ctx, standard, r, keepAlive);
             return;
         }
-        if (path.equals("/healthz") || path.equals("/readyz")) {
-            FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer("ok\n", StandardCharsets.US_ASCII));
-            r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain");
-            send(ctx, r, keepAlive);
+        if (!path.startsWith(config.streamRoot())) {
+            operational(ctx, path, keepAlive);
             return;
         }
-        if (!path.startsWith(config.streamRoot()) || path.length() == config.streamRoot().length()) {
-            writeProblem(ctx, keepAlive, 404, "not-found", "streams live under " + config.streamRoot());
+        if (path.length() == config.streamRoot().length()) {
+            problem(ctx, keepAlive, 404, "not-found", "no stream name after " + config.streamRoot());
+            return;
+        }
+        if (shuttingDown.getAsBoolean()) {
+            FullHttpResponse r = Responses.problem(503, "shutting-down", "the server is shutting down; retry shortly");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            Responses.send(ctx, standard, r, false);
             return;
         }
         byte[] body = ByteBufUtil.getBytes(msg.content());
@@ -88,23 +100,64 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         Request request = new Request(method.name(), path.substring(config.streamRoot().length()),
                 uri.parameters(), headers::get, body, baseUrl(msg), live(ctx));
         boolean head = method.equals(HttpMethod.HEAD);
+        boolean gzip = config.compressionThresholdBytes() > 0 && method.equals(HttpMethod.GET) && acceptsGzip(msg);
 
         var future = engine.handle(request);
         if (future.isDone()) {
-            respond(ctx, future.join(), keepAlive, head, null);
+            respond(ctx, future.getNow(null), keepAlive, head, gzip, null);
             return;
         }
         ctx.channel().config().setAutoRead(false);
-        future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, err)));
+        future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, gzip, err)));
+    }
+
+    private void operational(ChannelHandlerContext ctx, String path, boolean keepAlive) {
+        switch (path) {
+            case "/healthz" -> text(ctx, keepAlive, 200, "ok\n", "text/plain; charset=utf-8");
+            case "/readyz" -> {
+                if (shuttingDown.getAsBoolean()) {
+                    text(ctx, keepAlive, 503, "shutting down\n", "text/plain; charset=utf-8");
+                } else {
+                    text(ctx, keepAlive, 200, "ready\n", "text/plain; charset=utf-8");
+                }
+            }
+            case "/metrics" -> text(ctx, keepAlive, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            default -> problem(ctx, keepAlive, 404, "not-found", "streams live under " + config.streamRoot());
+        }
+    }
+
+    private void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body, String contentType) {
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        Responses.send(ctx, standard, r, keepAlive);
     }
 
     private String baseUrl(FullHttpRequest msg) {
         String origin = config.publicBaseUrl();
         if (origin == null) {
             String host = msg.headers().get(HttpHeaderNames.HOST);
-            origin = "http://" + (host == null || host.isBlank() ? config.host() + ":" + config.port() : host);
+            if (host == null || host.isBlank()) {
+                host = msg.headers().get(":authority", config.host() + ":" + config.port());
+            }
+            origin = (config.tls() != null ? "https://" : "http://") + host;
         }
         return origin + config.streamRoot();
+    }
+
+    private static boolean acceptsGzip(FullHttpRequest msg) {
+        String ae = msg.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        if (ae == null) {
+            return false;
+        }
+        for (String part : ae.split(",")) {
+            String[] kv = part.trim().split(";");
+            if (kv[0].trim().equalsIgnoreCase("gzip")) {
+                return kv.length < 2 || !kv[1].replace(" ", "").equalsIgnoreCase("q=0");
+            }
+        }
+        return false;
     }
 
     private static LiveContext live(ChannelHandlerContext ctx) {
@@ -122,13 +175,15 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         };
     }
 
-    private void respond(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head, Throwable err) {
+    private void respond(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean head, boolean gzip,
+                         Throwable err) {
         if (!ctx.channel().isActive()) {
             return;
         }
         if (err != null) {
-            log().log(System.Logger.Level.WARNING, "request failed in storage", err);
-            writeProblem(ctx, keepAlive, 500, "storage-error", "the request could not be stored");
+            LOG.log(System.Logger.Level.WARNING, "request failed in storage", err);
+            StorageFailure failure = StorageFailure.of(err);
+            problem(ctx, keepAlive, failure.status(), failure.type(), failure.detail());
             resumeReading(ctx);
             return;
         }
@@ -145,16 +200,29 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             response.sse().start(new NettySseSink(ctx, keepAlive, () -> resumeReading(ctx)));
             return;
         }
-        ByteBuf content = head || response.body().isEmpty()
-                ? Unpooled.EMPTY_BUFFER
-                : Unpooled.wrappedBuffer(response.body().toArray(new ByteBuffer[0]));
+        ByteBuf content;
+        boolean compressed = false;
+        if (head || response.body().isEmpty()) {
+            content = Unpooled.EMPTY_BUFFER;
+        } else if (gzip && response.status() == 200 && response.bodyLength() >= config.compressionThresholdBytes()) {
+            content = Gzip.compress(ctx.alloc(), response.body());
+            compressed = true;
+        } else {
+            content = Unpooled.wrappedBuffer(response.body().toArray(new ByteBuffer[0]));
+        }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()), content);
         copyHeaders(response, r.headers());
+        if (compressed) {
+            r.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
+        }
+        if (gzip || compressed) {
+            r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        }
         if (head) {
             r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
-        send(ctx, r, keepAlive);
+        Responses.send(ctx, standard, r, keepAlive);
         resumeReading(ctx);
     }
 
@@ -171,38 +239,13 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
     }
 
-    private void writeProblem(ChannelHandlerContext ctx, boolean keepAlive, int status, String type, String detail) {
-        String json = "{\"type\":\"" + type + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
-        send(ctx, r, keepAlive && status < 500);
-    }
-
-    private void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-        standard.apply(r.headers());
-        if (!r.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-                && !(r.status().code() == 204 || r.status().code() == 304)) {
-            HttpUtil.setContentLength(r, r.content().readableBytes());
-        }
-        if (keepAlive) {
-            if (!r.protocolVersion().isKeepAliveDefault()) {
-                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            }
-            ctx.writeAndFlush(r, ctx.voidPromise());
-        } else {
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-        }
+    private void problem(ChannelHandlerContext ctx, boolean keepAlive, int status, String type, String detail) {
+        Responses.send(ctx, standard, Responses.problem(status, type, detail), keepAlive && status < 500);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log().log(System.Logger.Level.DEBUG, "connection error", cause);
+        LOG.log(System.Logger.Level.DEBUG, "connection error", cause);
         ctx.close();
-    }
-
-    private static System.Logger log() {
-        return System.getLogger(StreamRequestHandler.class.getName());
     }
 }

@@ -1,0 +1,82 @@
+package io.durablestreams.server;
+
+import io.durablestreams.engine.StreamEngine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Prometheus metrics (served at {@code /metrics}): requests by operation and status with latency
+ * histograms, appended and read bytes, live connections by mode, streams. Thread-safe.
+ */
+public final class ServerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter appends;
+    private final Counter appendBytes;
+    private final Counter readBytes;
+    private final AtomicInteger sse = new AtomicInteger();
+    private final AtomicInteger longPoll = new AtomicInteger();
+    private final AtomicInteger openExchanges = new AtomicInteger();
+
+    public ServerMetrics(StreamEngine engine) {
+        appends = Counter.builder("ds.appends").description("Acknowledged appends").register(registry);
+        appendBytes = Counter.builder("ds.append.bytes").baseUnit("bytes").description("Bytes in acknowledged appends").register(registry);
+        readBytes = Counter.builder("ds.read.bytes").baseUnit("bytes").description("Body bytes sent by reads").register(registry);
+        Gauge.builder("ds.live.connections", sse, AtomicInteger::get).tag("mode", "sse")
+                .description("Open live reads").register(registry);
+        Gauge.builder("ds.live.connections", longPoll, AtomicInteger::get).tag("mode", "long-poll")
+                .description("Open live reads").register(registry);
+        Gauge.builder("ds.streams", engine, StreamEngine::streamCount).description("Streams, soft-deleted included").register(registry);
+    }
+
+    void request(String operation, int status, long nanos) {
+        Timer.builder("ds.requests")
+                .description("Requests by operation and status")
+                .tag("op", operation)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(50))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Requests received whose response has not been completely written yet. */
+    int openExchanges() {
+        return openExchanges.get();
+    }
+
+    void exchangeOpened() {
+        openExchanges.incrementAndGet();
+    }
+
+    void exchangeClosed() {
+        openExchanges.decrementAndGet();
+    }
+
+    void appended(long bytes) {
+        appends.increment();
+        appendBytes.increment(bytes);
+    }
+
+    void read(long bytes) {
+        readBytes.increment(bytes);
+    }
+
+    AtomicInteger live(String operation) {
+        return switch (operation) {
+            case Operations.READ_SSE -> sse;
+            case Operations.READ_LONG_POLL -> longPoll;
+            default -> null;
+        };
+    }
+
+    /** The Prometheus text exposition of every meter. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}
