@@ -62,6 +62,7 @@ public final class DurableStreamsServer implements AutoCloseable {
     private final RateLimitHandler rateLimit;
     private final AuthHandler auth;
     private final AccessLogger accessLog;
+    private final FaultInjectionHandler.Faults faults = new FaultInjectionHandler.Faults();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private SslContext ssl;
@@ -130,6 +131,9 @@ public final class DurableStreamsServer implements AutoCloseable {
         }
         if (auth != null) {
             p.addLast("auth", auth);
+        }
+        if (config.testFaults()) {
+            p.addLast("test-faults", new FaultInjectionHandler(faults, standard));
         }
         p.addLast("streams", new StreamRequestHandler(engine, config, standard, metrics, shuttingDown::get));
         p.addLast("sse-writability", new SseWritability());

@@ -22,11 +22,13 @@ import java.nio.file.Path;
  * @param rateLimit                 per-client request rate limit, or null for none
  * @param accessLog                 access log format
  * @param shutdownGraceMillis       how long a graceful shutdown waits for in-flight work
+ * @param testFaults                serve the fault-injection endpoint used by conformance tests (never in production)
  */
 public record ServerConfig(String host, int port, String streamRoot, String allowedOrigin,
                            String publicBaseUrl, EngineConfig engine, Tls tls, boolean h2c,
                            int compressionThresholdBytes, AuthConfig auth, RateLimit rateLimit,
-                           AccessLog accessLog, long shutdownGraceMillis) {
+                           AccessLog accessLog, long shutdownGraceMillis,
+                           boolean testFaults) {
     public static final int DEFAULT_PORT = 4437;
     public static final String DEFAULT_STREAM_ROOT = "/v1/stream/";
     /** {@value} */
@@ -61,7 +63,7 @@ public record ServerConfig(String host, int port, String streamRoot, String allo
     public ServerConfig(String host, int port, String streamRoot, String allowedOrigin, String publicBaseUrl,
                         EngineConfig engine) {
         this(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, null, false,
-                DEFAULT_COMPRESSION_THRESHOLD_BYTES, null, null, AccessLog.OFF, DEFAULT_SHUTDOWN_GRACE_MILLIS);
+                DEFAULT_COMPRESSION_THRESHOLD_BYTES, null, null, AccessLog.OFF, DEFAULT_SHUTDOWN_GRACE_MILLIS, false);
     }
 
     public static ServerConfig defaults() {
@@ -70,61 +72,66 @@ public record ServerConfig(String host, int port, String streamRoot, String allo
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withEngine(EngineConfig e) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, e, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withTls(Tls t) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, t, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withH2c(boolean enabled) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, enabled,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withCompressionThresholdBytes(int bytes) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                bytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                bytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withAuth(AuthConfig a) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, a, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, a, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withRateLimit(RateLimit r) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, r, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, r, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withAccessLog(AccessLog a) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, a, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, a, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withPublicBaseUrl(String url) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, url, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 
     public ServerConfig withShutdownGraceMillis(long millis) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, millis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, millis, testFaults);
     }
 
     public ServerConfig withAllowedOrigin(String origin) {
         return new ServerConfig(host, port, streamRoot, origin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
+    }
+
+    public ServerConfig withTestFaults(boolean enabled) {
+        return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, enabled);
     }
 
     public ServerConfig withHost(String h) {
         return new ServerConfig(h, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults);
     }
 }

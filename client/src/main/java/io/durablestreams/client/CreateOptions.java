@@ -1,0 +1,133 @@
+package io.durablestreams.client;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Settings of {@link DurableStream#create(CreateOptions)} (§5.1). Immutable; build with
+ * {@link #newBuilder()}.
+ */
+public final class CreateOptions {
+    private final String contentType;
+    private final Long ttlSeconds;
+    private final String expiresAt;
+    private final boolean closed;
+    private final byte[] body;
+    private final Map<String, String> headers;
+
+    private CreateOptions(Builder b) {
+        this.contentType = b.contentType;
+        this.ttlSeconds = b.ttlSeconds;
+        this.expiresAt = b.expiresAt;
+        this.closed = b.closed;
+        this.body = b.body;
+        this.headers = Map.copyOf(b.headers);
+    }
+
+    /** A builder; by default the stream is {@code application/octet-stream}, open, without expiry. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** The stream's content type. */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** The sliding TTL in seconds, or {@code null}. */
+    public Long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    /** The absolute expiry (RFC 3339), or {@code null}. */
+    public String expiresAt() {
+        return expiresAt;
+    }
+
+    /** Whether the stream is created already closed. */
+    public boolean closed() {
+        return closed;
+    }
+
+    byte[] body() {
+        return body;
+    }
+
+    Map<String, String> headers() {
+        return headers;
+    }
+
+    /** Builds {@link CreateOptions}. */
+    public static final class Builder {
+        private String contentType = ProtocolHeaders.OCTET_STREAM;
+        private Long ttlSeconds;
+        private String expiresAt;
+        private boolean closed;
+        private byte[] body;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /** The stream's content type, for example {@code application/json} for JSON mode (§9.1). */
+        public Builder contentType(String contentType) {
+            this.contentType = Objects.requireNonNull(contentType, "contentType");
+            return this;
+        }
+
+        /** A sliding time-to-live: the stream expires after this many idle seconds. */
+        public Builder ttlSeconds(long ttlSeconds) {
+            if (ttlSeconds < 0) {
+                throw new IllegalArgumentException("ttlSeconds must be >= 0, was " + ttlSeconds);
+            }
+            this.ttlSeconds = ttlSeconds;
+            return this;
+        }
+
+        /** An absolute expiry time. */
+        public Builder expiresAt(Instant expiresAt) {
+            this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt").toString();
+            return this;
+        }
+
+        /** An absolute expiry time as an RFC 3339 string, passed through unchanged. */
+        public Builder expiresAt(String rfc3339) {
+            this.expiresAt = Objects.requireNonNull(rfc3339, "expiresAt");
+            return this;
+        }
+
+        /** Create the stream closed: the initial body (if any) is all it will ever hold. */
+        public Builder closed(boolean closed) {
+            this.closed = closed;
+            return this;
+        }
+
+        /** Initial content. */
+        public Builder body(byte[] body) {
+            this.body = Objects.requireNonNull(body, "body").clone();
+            return this;
+        }
+
+        /** Initial content, UTF-8 encoded. */
+        public Builder body(String text) {
+            this.body = Objects.requireNonNull(text, "text").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return this;
+        }
+
+        /** An extra header for this request only. */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Builds the options. */
+        public CreateOptions build() {
+            if (ttlSeconds != null && expiresAt != null) {
+                throw new IllegalArgumentException("ttlSeconds and expiresAt are mutually exclusive");
+            }
+            return new CreateOptions(this);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package io.durablestreams.client;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A handle to one stream URL: create, inspect, append to, close, delete, fork and read it.
+ *
+ * <p>Handles are cheap and thread-safe; obtaining one makes no request. A handle remembers the content
+ * type it learned from {@link #create}, {@link #head} or {@link #connect} and uses it for appends
+ * (default {@code application/octet-stream}).
+ *
+ * <p>All methods block until the server answered (after retries) and throw a
+ * {@link DurableStreamException} subclass on failure.
+ */
+public final class DurableStream {
+    private final DurableStreamsClient client;
+    private final URI url;
+    private volatile String contentType;
+
+    DurableStream(DurableStreamsClient client, URI url, String contentType) {
+        this.client = client;
+        this.url = url;
+        this.contentType = contentType;
+    }
+
+    /** The stream's URL. */
+    public URI url() {
+        return url;
+    }
+
+    /** The content type this handle learned or was created with, or {@code null} if none yet. */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** Creates an empty, open {@code application/octet-stream} stream; 200 if it already exists alike. */
+    public CreateResult create() {
+        return create(CreateOptions.newBuilder().build());
+    }
+
+    /**
+     * Creates the stream (PUT, §5.1). Succeeds with {@code created() == false} if it already exists
+     * with the same configuration.
+     *
+     * @throws StreamConflictException if it exists with a different configuration
+     */
+    public CreateResult create(CreateOptions options) {
+        Request r = new Request(Request.Kind.CREATE, "PUT", url)
+                .header(ProtocolHeaders.CONTENT_TYPE, options.contentType())
+                .header(ProtocolHeaders.STREAM_TTL, options.ttlSeconds() == null ? null
+                        : Long.toString(options.ttlSeconds()))
+                .header(ProtocolHeaders.STREAM_EXPIRES_AT, options.expiresAt())
+                .header(ProtocolHeaders.STREAM_CLOSED, options.closed() ? "true" : null)
+                .headers(options.headers())
+                .body(options.body());
+        Response response = transport().execute(r);
+        contentType = options.contentType();
+        return new CreateResult(response.status() == 201, response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
+                response.flag(ProtocolHeaders.STREAM_CLOSED));
+    }
+
+    /**
+     * Creates {@code target} as a fork of this stream (§4.2): it inherits this stream's data up to the
+     * fork offset, then lives independently.
+     *
+     * @throws StreamNotFoundException if this (source) stream does not exist
+     * @throws BadRequestException if the fork offset is beyond this stream's tail or malformed
+     * @throws StreamConflictException if {@code target} exists with a different configuration
+     */
+    public CreateResult fork(DurableStream target, ForkOptions options) {
+        Objects.requireNonNull(target, "target");
+        Request r = new Request(Request.Kind.CREATE, "PUT", target.url)
+                .header(ProtocolHeaders.STREAM_FORKED_FROM, url.getRawPath())
+                .header(ProtocolHeaders.STREAM_FORK_OFFSET, options.offset())
+                .header(ProtocolHeaders.STREAM_FORK_SUB_OFFSET, options.subOffset() == 0 ? null
+                        : Long.toString(options.subOffset()))
+                .header(ProtocolHeaders.CONTENT_TYPE, options.contentType())
+                .header(ProtocolHeaders.STREAM_TTL, options.ttlSeconds() == null ? null
+                        : Long.toString(options.ttlSeconds()))
+                .header(ProtocolHeaders.STREAM_EXPIRES_AT, options.expiresAt());
+        Response response = transport().execute(r);
+        String forkType = response.header(ProtocolHeaders.CONTENT_TYPE);
+        target.contentType = forkType != null ? forkType : options.contentType() != null ? options.contentType()
+                : contentType;
+        return new CreateResult(response.status() == 201, response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
+                response.flag(ProtocolHeaders.STREAM_CLOSED));
+    }
+
+    /**
+     * Reads the stream's metadata (HEAD, §5.5): tail offset, content type, closure, TTL/expiry.
+     *
+     * @throws StreamNotFoundException if the stream does not exist
+     */
+    public StreamInfo head() {
+        return head(Map.of());
+    }
+
+    /** {@link #head()} with extra headers for this request. */
+    public StreamInfo head(Map<String, String> headers) {
+        Response response = transport().execute(new Request(Request.Kind.HEAD, "HEAD", url).headers(headers));
+        String offset = response.header(ProtocolHeaders.STREAM_NEXT_OFFSET);
+        if (offset == null || offset.isEmpty()) {
+            throw new ParseException("HEAD " + url + " returned no Stream-Next-Offset", response.status(), url,
+                    null);
+        }
+        String type = response.header(ProtocolHeaders.CONTENT_TYPE);
+        if (type != null) {
+            contentType = type;
+        }
+        Long ttl = response.longHeader(ProtocolHeaders.STREAM_TTL).isPresent()
+                ? response.longHeader(ProtocolHeaders.STREAM_TTL).getAsLong() : null;
+        return new StreamInfo(offset, type, response.flag(ProtocolHeaders.STREAM_CLOSED), ttl,
+                response.header(ProtocolHeaders.STREAM_EXPIRES_AT));
+    }
+
+    /**
+     * Opens an existing stream without creating it: verifies it exists and learns its content type.
+     * Equivalent to {@link #head()}.
+     *
+     * @throws StreamNotFoundException if the stream does not exist
+     */
+    public StreamInfo connect() {
+        return head();
+    }
+
+    /** Appends bytes; see {@link #append(byte[], AppendOptions)}. */
+    public AppendResult append(byte[] data) {
+        return append(data, AppendOptions.DEFAULT);
+    }
+
+    /** Appends UTF-8 text; see {@link #append(byte[], AppendOptions)}. */
+    public AppendResult append(String text) {
+        return append(text.getBytes(StandardCharsets.UTF_8), AppendOptions.DEFAULT);
+    }
+
+    /** Appends UTF-8 text with options; see {@link #append(byte[], AppendOptions)}. */
+    public AppendResult append(String text, AppendOptions options) {
+        return append(text.getBytes(StandardCharsets.UTF_8), options);
+    }
+
+    /**
+     * Appends bytes (POST, §5.2). On a JSON stream the body must be JSON; a top-level array is
+     * flattened into one message per element by the server (§9.1.2).
+     *
+     * <p>Not idempotent: after a network failure that may have reached the server the append is
+     * <em>not</em> retried (unless the client opted in with {@code retryUnsafeAppends}), and a
+     * {@link StreamNetworkException} tells you the outcome is unknown. For exactly-once appends use
+     * {@link #producer(ProducerOptions)}.
+     *
+     * @throws StreamClosedException if the stream is closed
+     * @throws SequenceConflictException if {@code options.seq()} is not greater than the last one
+     * @throws BadRequestException for an empty body or invalid JSON
+     */
+    public AppendResult append(byte[] data, AppendOptions options) {
+        Objects.requireNonNull(data, "data");
+        Request r = new Request(Request.Kind.APPEND, "POST", url)
+                .header(ProtocolHeaders.CONTENT_TYPE, options.contentType() != null ? options.contentType()
+                        : effectiveContentType())
+                .header(ProtocolHeaders.STREAM_SEQ, options.seq())
+                .headers(options.headers())
+                .params(options.params())
+                .body(data);
+        Response response = transport().execute(r);
+        return new AppendResult(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
+                response.flag(ProtocolHeaders.STREAM_CLOSED));
+    }
+
+    /**
+     * Appends one JSON value to a JSON stream as exactly one message: the value is wrapped in an
+     * array, so a value that is itself an array stays one message (§9.1.2).
+     */
+    public AppendResult appendJson(Object value) {
+        String json = "[" + client.json().stringify(value) + "]";
+        return append(json.getBytes(StandardCharsets.UTF_8), AppendOptions.DEFAULT);
+    }
+
+    /**
+     * Closes the stream (§5.3): readers see EOF once they reach the returned offset. Idempotent.
+     *
+     * @throws StreamNotFoundException if the stream does not exist
+     */
+    public AppendResult close() {
+        return close(null);
+    }
+
+    /**
+     * Appends {@code finalData} and closes the stream in one atomic step (§5.2). Unlike a plain close
+     * this is not idempotent: repeating it on the closed stream fails with {@link StreamClosedException}.
+     *
+     * @param finalData the last bytes of the stream, or {@code null}/empty to close only
+     */
+    public AppendResult close(byte[] finalData) {
+        boolean hasBody = finalData != null && finalData.length > 0;
+        Request r = new Request(Request.Kind.CLOSE, "POST", url)
+                .header(ProtocolHeaders.STREAM_CLOSED, "true")
+                .header(ProtocolHeaders.CONTENT_TYPE, hasBody ? effectiveContentType() : null)
+                .body(hasBody ? finalData : null);
+        Response response = transport().execute(r);
+        return new AppendResult(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET), true);
+    }
+
+    /**
+     * Deletes the stream and its data (§5.4).
+     *
+     * @throws StreamNotFoundException if it does not exist
+     */
+    public void delete() {
+        delete(Map.of());
+    }
+
+    /** {@link #delete()} with extra headers for this request. */
+    public void delete(Map<String, String> headers) {
+        transport().execute(new Request(Request.Kind.DELETE, "DELETE", url).headers(headers));
+    }
+
+    /** Reads everything from the beginning up to the current tail; see {@link #read(ReadOptions)}. */
+    public ReadResponse read() {
+        return read(ReadOptions.newBuilder().build());
+    }
+
+    /**
+     * Starts a read (§5.6–§5.8). The first request is made before this method returns, so a missing
+     * stream or a bad offset fails here; the returned response is then consumed once, in the way that
+     * suits the caller (all at once, iterator, {@link java.util.concurrent.Flow.Publisher}, callbacks).
+     * Close it to stop a live read and release its connection.
+     *
+     * @throws StreamNotFoundException if the stream does not exist
+     * @throws InvalidOffsetException if the offset is malformed
+     */
+    public ReadResponse read(ReadOptions options) {
+        ReadSession session = new ReadSession(transport(), url, options);
+        session.start();
+        if (session.contentType() != null) {
+            contentType = session.contentType();
+        }
+        return new ReadResponse(session, client.json());
+    }
+
+    /**
+     * Creates an idempotent producer for this stream (§5.2.1). Its content type defaults to this
+     * handle's. Close it when done.
+     */
+    public IdempotentProducer producer(ProducerOptions options) {
+        return new IdempotentProducer(this, options, client.json());
+    }
+
+    Transport transport() {
+        return client.transport();
+    }
+
+    String effectiveContentType() {
+        String type = contentType;
+        return type != null ? type : ProtocolHeaders.OCTET_STREAM;
+    }
+
+    @Override
+    public String toString() {
+        return "DurableStream{" + url + "}";
+    }
+}

@@ -1,0 +1,20 @@
+package io.durablestreams.client;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The messages of one JSON-mode chunk, decoded with the client's {@link JsonCodec}.
+ *
+ * @param messages the decoded messages in stream order (unmodifiable; JSON {@code null} stays {@code null})
+ * @param offset the checkpoint: resume after this batch from here
+ * @param upToDate whether the reader had caught up with the tail
+ * @param closed whether this batch ends the stream (EOF)
+ */
+public record JsonBatch(List<Object> messages, String offset, boolean upToDate, boolean closed) {
+    /** Copies {@code messages}. */
+    public JsonBatch {
+        messages = Collections.unmodifiableList(new ArrayList<>(messages));
+    }
+}

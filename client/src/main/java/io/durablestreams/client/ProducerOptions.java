@@ -1,0 +1,216 @@
+package io.durablestreams.client;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Settings of an {@link IdempotentProducer} (§5.2.1). Immutable; {@link Builder#build()} validates
+ * every value and names the offending parameter in its message.
+ */
+public final class ProducerOptions {
+    /** Default {@link #lingerMs()}. */
+    public static final long DEFAULT_LINGER_MS = 5;
+    /** Default {@link #maxBatchBytes()}: 1 MiB. */
+    public static final long DEFAULT_MAX_BATCH_BYTES = 1 << 20;
+    /** Default {@link #maxBatchItems()}. */
+    public static final int DEFAULT_MAX_BATCH_ITEMS = 10_000;
+    /** Default {@link #maxInFlight()}. */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 5;
+
+    private final String producerId;
+    private final long epoch;
+    private final boolean autoClaim;
+    private final long lingerMs;
+    private final long maxBatchBytes;
+    private final int maxBatchItems;
+    private final int maxInFlight;
+    private final String contentType;
+    private final Map<String, String> headers;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+
+    private ProducerOptions(Builder b) {
+        this.producerId = b.producerId;
+        this.epoch = b.epoch;
+        this.autoClaim = b.autoClaim;
+        this.lingerMs = b.lingerMs;
+        this.maxBatchBytes = b.maxBatchBytes;
+        this.maxBatchItems = b.maxBatchItems;
+        this.maxInFlight = b.maxInFlight;
+        this.contentType = b.contentType;
+        this.headers = Map.copyOf(b.headers);
+        this.executor = b.executor;
+        this.scheduler = b.scheduler;
+    }
+
+    /** A builder for a producer with the given stable id. */
+    public static Builder newBuilder(String producerId) {
+        return new Builder(producerId);
+    }
+
+    /** The producer id. */
+    public String producerId() {
+        return producerId;
+    }
+
+    /** The starting epoch. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Whether a fenced producer claims the next epoch by itself. */
+    public boolean autoClaim() {
+        return autoClaim;
+    }
+
+    /** How long an incomplete batch waits for more items, in milliseconds. */
+    public long lingerMs() {
+        return lingerMs;
+    }
+
+    /** Largest batch body in bytes (a single larger item is sent alone). */
+    public long maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    /** Largest number of items in a batch. */
+    public int maxBatchItems() {
+        return maxBatchItems;
+    }
+
+    /** Largest number of batches awaiting a response at once. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** The content type of appends, or {@code null} to use the stream handle's. */
+    public String contentType() {
+        return contentType;
+    }
+
+    Map<String, String> headers() {
+        return headers;
+    }
+
+    Executor executor() {
+        return executor;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** Builds {@link ProducerOptions}. */
+    public static final class Builder {
+        private final String producerId;
+        private long epoch;
+        private boolean autoClaim;
+        private long lingerMs = DEFAULT_LINGER_MS;
+        private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
+        private int maxBatchItems = DEFAULT_MAX_BATCH_ITEMS;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private String contentType;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private Executor executor;
+        private ScheduledExecutorService scheduler;
+
+        private Builder(String producerId) {
+            this.producerId = producerId;
+        }
+
+        /** The epoch to start with ({@code >= 0}); bump it on every restart of a durable producer. */
+        public Builder epoch(long epoch) {
+            this.epoch = epoch;
+            return this;
+        }
+
+        /**
+         * When fenced (403), continue with the server's epoch + 1 instead of failing. Meant for
+         * ephemeral producers without stored epochs; two live instances with autoClaim keep fencing each
+         * other, so use it only when at most one instance runs at a time. Until the first batch is
+         * accepted, only one batch is in flight.
+         */
+        public Builder autoClaim(boolean autoClaim) {
+            this.autoClaim = autoClaim;
+            return this;
+        }
+
+        /** How long an incomplete batch waits for more items ({@code >= 0}); 0 sends each append at once. */
+        public Builder lingerMs(long lingerMs) {
+            this.lingerMs = lingerMs;
+            return this;
+        }
+
+        /** Largest batch body in bytes ({@code > 0}). */
+        public Builder maxBatchBytes(long maxBatchBytes) {
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /** Largest number of items per batch ({@code > 0}). */
+        public Builder maxBatchItems(int maxBatchItems) {
+            this.maxBatchItems = maxBatchItems;
+            return this;
+        }
+
+        /** Largest number of batches in flight at once ({@code >= 1}); 1 disables pipelining. */
+        public Builder maxInFlight(int maxInFlight) {
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** The content type of appends; default: the stream handle's. */
+        public Builder contentType(String contentType) {
+            this.contentType = Objects.requireNonNull(contentType, "contentType");
+            return this;
+        }
+
+        /** An extra header on every request of this producer. */
+        public Builder header(String name, String value) {
+            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Runs the blocking HTTP sends; default: a private pool of daemon threads, shut down on close. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Runs linger timers; default: a private daemon thread, shut down on close. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Validates and builds the options.
+         *
+         * @throws IllegalArgumentException naming the offending parameter
+         */
+        public ProducerOptions build() {
+            if (producerId == null || producerId.isEmpty()) {
+                throw new IllegalArgumentException("producerId must be a non-empty string");
+            }
+            if (epoch < 0 || epoch > (1L << 53) - 1) {
+                throw new IllegalArgumentException("epoch must be between 0 and 2^53-1, was " + epoch);
+            }
+            if (lingerMs < 0) {
+                throw new IllegalArgumentException("lingerMs must be >= 0, was " + lingerMs);
+            }
+            if (maxBatchBytes <= 0) {
+                throw new IllegalArgumentException("maxBatchBytes must be > 0, was " + maxBatchBytes);
+            }
+            if (maxBatchItems <= 0) {
+                throw new IllegalArgumentException("maxBatchItems must be > 0, was " + maxBatchItems);
+            }
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
+            }
+            return new ProducerOptions(this);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.durablestreams.client;
+
+/** Header names of the Durable Streams protocol (PROTOCOL.md §5, §13.2), in one place. */
+final class ProtocolHeaders {
+    static final String CONTENT_TYPE = "Content-Type";
+    static final String ACCEPT = "Accept";
+    static final String RETRY_AFTER = "Retry-After";
+    static final String STREAM_NEXT_OFFSET = "Stream-Next-Offset";
+    static final String STREAM_CURSOR = "Stream-Cursor";
+    static final String STREAM_UP_TO_DATE = "Stream-Up-To-Date";
+    static final String STREAM_CLOSED = "Stream-Closed";
+    static final String STREAM_SEQ = "Stream-Seq";
+    static final String STREAM_TTL = "Stream-TTL";
+    static final String STREAM_EXPIRES_AT = "Stream-Expires-At";
+    static final String STREAM_FORKED_FROM = "Stream-Forked-From";
+    static final String STREAM_FORK_OFFSET = "Stream-Fork-Offset";
+    static final String STREAM_FORK_SUB_OFFSET = "Stream-Fork-Sub-Offset";
+    static final String STREAM_SSE_DATA_ENCODING = "Stream-SSE-Data-Encoding";
+    static final String PRODUCER_ID = "Producer-Id";
+    static final String PRODUCER_EPOCH = "Producer-Epoch";
+    static final String PRODUCER_SEQ = "Producer-Seq";
+    static final String PRODUCER_EXPECTED_SEQ = "Producer-Expected-Seq";
+    static final String PRODUCER_RECEIVED_SEQ = "Producer-Received-Seq";
+
+    static final String OCTET_STREAM = "application/octet-stream";
+    static final String EVENT_STREAM = "text/event-stream";
+
+    private ProtocolHeaders() {
+    }
+
+    /** §4.1: a {@code Stream-Closed} value means "closed" only when it is exactly {@code true}, any case. */
+    static boolean isTrue(String value) {
+        return value != null && value.trim().equalsIgnoreCase("true");
+    }
+
+    /** §9.1: JSON mode applies to {@code application/json}, with or without parameters. */
+    static boolean isJson(String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("application/json");
+    }
+}

@@ -1,0 +1,239 @@
+package io.durablestreams.client;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A read in progress, returned by {@link DurableStream#read(ReadOptions)}.
+ *
+ * <p>The getters report the read's current position and state: {@link #offset()} (the checkpoint after
+ * everything delivered so far), {@link #cursor()}, {@link #upToDate()} and {@link #closed()} (EOF).
+ *
+ * <p>The data is consumed <em>once</em>, by exactly one of: {@link #readAllBytes()},
+ * {@link #readAllText()}, {@link #readAllJson()}, {@link #chunks()}, {@link #jsonBatches()},
+ * {@link #publisher()} or {@link #subscribe(ChunkListener)}; a second call throws
+ * {@link IllegalStateException}. The {@code readAll*} methods collect until the read ends: for a catch-up
+ * read when the tail is reached, for a live read only at EOF (stream closed) or {@link #close()}.
+ *
+ * <p>{@link #close()} may be called from any thread; it stops a live read at once, releasing its
+ * connection, and makes a blocked consumer see the end of the read. Always close live reads.
+ */
+public final class ReadResponse implements AutoCloseable {
+    private final ReadSession session;
+    private final JsonCodec json;
+    private final AtomicBoolean consumed = new AtomicBoolean();
+
+    ReadResponse(ReadSession session, JsonCodec json) {
+        this.session = session;
+        this.json = json;
+    }
+
+    /** HTTP status of the first response (0 if a long-poll from {@code now} has not answered yet). */
+    public int status() {
+        return session.firstStatus();
+    }
+
+    /** HTTP status of the latest response: 204 when the last long-poll ended without data. */
+    public int lastStatus() {
+        return session.lastStatus();
+    }
+
+    /** The offset after everything received so far: where to resume. */
+    public String offset() {
+        return session.offset();
+    }
+
+    /** The latest cursor from the server, or {@code null}. */
+    public String cursor() {
+        return session.cursor();
+    }
+
+    /** Whether the read has caught up with the tail. */
+    public boolean upToDate() {
+        return session.upToDate();
+    }
+
+    /** Whether the stream is closed and the read reached its end: EOF. */
+    public boolean closed() {
+        return session.closed();
+    }
+
+    /** The stream's content type as reported by the server, or {@code null} if not known yet. */
+    public String contentType() {
+        return session.contentType();
+    }
+
+    /** All remaining bytes until the read ends. */
+    public byte[] readAllBytes() {
+        claim();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (CloseableIterator<Chunk> it = iterator()) {
+            while (it.hasNext()) {
+                out.writeBytes(it.next().rawData());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** All remaining data decoded as UTF-8 (malformed sequences become U+FFFD). */
+    public String readAllText() {
+        return new String(readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** All remaining messages of a JSON stream, decoded with the client's {@link JsonCodec}. */
+    public List<Object> readAllJson() {
+        claim();
+        List<Object> all = new ArrayList<>();
+        try (CloseableIterator<JsonBatch> it = jsonIterator()) {
+            while (it.hasNext()) {
+                all.addAll(it.next().messages());
+            }
+        }
+        return all;
+    }
+
+    /** The chunks, blocking as needed. Close the iterator (or this response) to stop early. */
+    public CloseableIterator<Chunk> chunks() {
+        claim();
+        return iterator();
+    }
+
+    /** The JSON batches of a JSON stream, each with its checkpoint offset. */
+    public CloseableIterator<JsonBatch> jsonBatches() {
+        claim();
+        return jsonIterator();
+    }
+
+    /**
+     * The chunks as a single-subscriber {@link Flow.Publisher} delivering on a new daemon thread.
+     * Cancelling the subscription closes this response.
+     */
+    public Flow.Publisher<Chunk> publisher() {
+        return publisher(null);
+    }
+
+    /** Like {@link #publisher()}, delivering on {@code executor}; one task runs for the whole read. */
+    public Flow.Publisher<Chunk> publisher(Executor executor) {
+        claim();
+        return new ChunkPublisher(session, executor);
+    }
+
+    /**
+     * Delivers the chunks to {@code listener} on a new daemon thread until the read ends; see
+     * {@link ChunkListener} for the callback contract. Close this response to stop.
+     */
+    public void subscribe(ChunkListener listener) {
+        publisher().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Chunk item) {
+                listener.onChunk(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                if (throwable instanceof DurableStreamException e) {
+                    listener.onError(e);
+                } else {
+                    listener.onError(new UnexpectedStatusException("read failed: " + throwable, 0, null, throwable));
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                listener.onComplete();
+            }
+        });
+    }
+
+    /** Stops the read and releases its connection. Idempotent; callable from any thread. */
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    private void claim() {
+        if (!consumed.compareAndSet(false, true)) {
+            throw new IllegalStateException("a ReadResponse can be consumed only once");
+        }
+    }
+
+    private CloseableIterator<Chunk> iterator() {
+        return new CloseableIterator<>() {
+            private Chunk next;
+            private boolean ended;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null && !ended) {
+                    next = session.next();
+                    ended = next == null;
+                }
+                return next != null;
+            }
+
+            @Override
+            public Chunk next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Chunk c = next;
+                next = null;
+                return c;
+            }
+
+            @Override
+            public void close() {
+                session.close();
+            }
+        };
+    }
+
+    private CloseableIterator<JsonBatch> jsonIterator() {
+        CloseableIterator<Chunk> chunks = iterator();
+        return new CloseableIterator<>() {
+            @Override
+            public boolean hasNext() {
+                return chunks.hasNext();
+            }
+
+            @Override
+            public JsonBatch next() {
+                Chunk c = chunks.next();
+                return new JsonBatch(decode(c), c.offset(), c.upToDate(), c.closed());
+            }
+
+            @Override
+            public void close() {
+                chunks.close();
+            }
+        };
+    }
+
+    private List<Object> decode(Chunk c) {
+        if (c.isEmpty()) {
+            return List.of();
+        }
+        Object parsed;
+        try {
+            parsed = json.parse(c.text());
+        } catch (RuntimeException e) {
+            throw new ParseException("JSON codec rejected a batch of " + session.offset() + ": " + e.getMessage(),
+                    0, null, e);
+        }
+        if (!(parsed instanceof List<?> list)) {
+            throw new ParseException("JSON batch is not an array", 0, null, null);
+        }
+        return new ArrayList<>(list);
+    }
+}
