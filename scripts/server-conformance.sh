@@ -19,8 +19,8 @@ set -e
 SUMMARY="$(sed 's/\x1b\[[0-9;]*m//g' "$LOG" | grep -E '^ *Tests +[0-9]' | tail -1 || true)"
 rm -f "$LOG"
 echo "server conformance ($STORE store): $SUMMARY"
-# 332 always-on tests must pass; only the 6 opt-in subscription tests may be skipped
-if [[ $STATUS -ne 0 ]] || ! grep -q "332 passed" <<<"$SUMMARY"; then
+# every test must pass: 332 always-on plus the 6 opt-in subscription tests
+if [[ $STATUS -ne 0 ]] || ! grep -q "338 passed" <<<"$SUMMARY"; then
   echo "server conformance ($STORE store) FAILED" >&2
   exit 1
 fi

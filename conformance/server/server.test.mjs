@@ -2,6 +2,7 @@
 // against our server. The suite's own CLI finds no test file under vitest 4, so it is called
 // from here. By default this starts `./ds serve` on a free port with a 1 s long-poll timeout;
 // set DS_BASE_URL to test a server that is already running. DS_STORE picks the store.
+// The opt-in subscription tests are enabled: all 338 tests must pass.
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import path from "node:path"
@@ -9,7 +10,7 @@ import { afterAll, beforeAll } from "vitest"
 import { runConformanceTests } from "@durable-streams/server-conformance-tests"
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..")
-const config = { baseUrl: process.env.DS_BASE_URL ?? "", longPollTimeoutMs: 1000 }
+const config = { baseUrl: process.env.DS_BASE_URL ?? "", longPollTimeoutMs: 1000, subscriptions: true }
 let server
 
 beforeAll(async () => {

@@ -24,10 +24,12 @@ final class AppendHandler {
     private static final int[] NO_MESSAGES = new int[0];
     private final StreamRegistry registry;
     private final LongSupplier clock;
+    private final java.util.function.Consumer<String> changed;
 
-    AppendHandler(StreamRegistry registry, LongSupplier clock) {
+    AppendHandler(StreamRegistry registry, LongSupplier clock, java.util.function.Consumer<String> changed) {
         this.registry = registry;
         this.clock = clock;
+        this.changed = changed;
     }
 
     CompletableFuture<Response> handle(Request req) {
@@ -206,6 +208,7 @@ final class AppendHandler {
             for (Waiter w : toWake) {
                 w.wake();
             }
+            changed.accept(s.name);
         });
         return out;
     }

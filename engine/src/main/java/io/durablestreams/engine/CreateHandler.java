@@ -22,7 +22,10 @@ final class CreateHandler {
     private final StreamStorage storage;
     private final LongSupplier clock;
 
-    CreateHandler(StreamRegistry registry, StreamStorage storage, LongSupplier clock) {
+    private final java.util.function.Consumer<String> changed;
+
+    CreateHandler(StreamRegistry registry, StreamStorage storage, LongSupplier clock, java.util.function.Consumer<String> changed) {
+        this.changed = changed;
         this.registry = registry;
         this.storage = storage;
         this.clock = clock;
@@ -191,7 +194,10 @@ final class CreateHandler {
         }
         Response response = created(new Response(201), s)
                 .header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(s.name));
-        return registry.track(stored != null ? stored : log.sync()).thenApply(v -> response);
+        return registry.track(stored != null ? stored : log.sync()).thenApply(v -> {
+            changed.accept(s.name);
+            return response;
+        });
     }
 
     private static JsonMessages.Split initialBody(byte[] body, String contentType) {

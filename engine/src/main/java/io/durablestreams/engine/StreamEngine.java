@@ -2,7 +2,11 @@ package io.durablestreams.engine;
 
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.store.ControlStore;
 import io.durablestreams.engine.store.StreamStorage;
+import io.durablestreams.engine.store.memory.MemoryControlStore;
+import io.durablestreams.engine.subscriptions.StreamDirectory;
+import io.durablestreams.engine.subscriptions.SubscriptionManager;
 import io.durablestreams.protocol.Cursor;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.nio.charset.StandardCharsets;
@@ -23,15 +27,26 @@ public final class StreamEngine implements AutoCloseable {
     private final CreateHandler create;
     private final AppendHandler append;
     private final ReadHandler read;
+    private final SubscriptionManager subscriptions;
+    private volatile String publicRoot = "http://127.0.0.1:4437/v1/stream/";
 
     public StreamEngine(EngineConfig config, StreamStorage storage, LongSupplier clockMillis, RandomGenerator random) {
+        this(config, storage, new MemoryControlStore(), clockMillis, random);
+    }
+
+    /**
+     * @param control durable records of the control plane (subscriptions, signing keys)
+     */
+    public StreamEngine(EngineConfig config, StreamStorage storage, ControlStore control, LongSupplier clockMillis,
+                        RandomGenerator random) {
         this.config = config;
         this.storage = storage;
         this.clock = clockMillis;
         this.registry = new StreamRegistry(clockMillis);
         registry.restore(storage.recover());
-        this.create = new CreateHandler(registry, storage, clockMillis);
-        this.append = new AppendHandler(registry, clockMillis);
+        this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot);
+        this.create = new CreateHandler(registry, storage, clockMillis, subscriptions::streamChanged);
+        this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
     }
 
@@ -48,6 +63,9 @@ public final class StreamEngine implements AutoCloseable {
             request = new Request(request.method(), Names.decodePath(request.stream()), request.query(),
                     request.headers(), request.body(), request.baseUrl(), request.live());
             validateName(request.stream());
+            if (SubscriptionManager.isReserved(request.stream())) {
+                return subscriptions.handle(request);
+            }
             return switch (request.method()) {
                 case "PUT" -> create.handle(request);
                 case "POST" -> append.handle(request);
@@ -128,6 +146,45 @@ public final class StreamEngine implements AutoCloseable {
         return registry.parkedReaders();
     }
 
+    /**
+     * Sets the stream root as clients reach it (e.g. {@code https://streams.example.com/v1/stream/}),
+     * used in URLs the server sends on its own: webhook callback and JWKS URLs.
+     */
+    public void setPublicRoot(String root) {
+        this.publicRoot = root.endsWith("/") ? root : root + "/";
+    }
+
+    /** Generates a new webhook signing key; the old public keys stay published. Returns its kid. */
+    public String rotateWebhookSigningKey() {
+        return subscriptions.rotateSigningKey();
+    }
+
+    /** The engine's view of streams for subscriptions. */
+    private final class Directory implements StreamDirectory {
+        @Override
+        public Tail tail(String name) {
+            StreamState s = registry.find(name);
+            if (s == null || s.softDeleted || s.removed) {
+                return null;
+            }
+            long tail = s.visibleTail;
+            return new Tail(s.incarnation, tail, s.offsetOf(tail).toString());
+        }
+
+        @Override
+        public java.util.List<String> names() {
+            return registry.names();
+        }
+
+        @Override
+        public CompletableFuture<Boolean> appendJson(String name, String json) {
+            java.util.Map<String, String> headers = java.util.Map.of(ProtocolHeaders.CONTENT_TYPE, "application/json");
+            Request req = new Request("POST", name, java.util.Map.of(), headers::get,
+                    json.getBytes(StandardCharsets.UTF_8), publicRoot, null);
+            return handle(req).thenApply(r -> r.status() / 100 == 2);
+        }
+    }
+
     /** Number of streams known, soft-deleted ones included. */
     public int streamCount() {
         return registry.size();
@@ -139,6 +196,7 @@ public final class StreamEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        subscriptions.close();
         storage.close();
     }
 }

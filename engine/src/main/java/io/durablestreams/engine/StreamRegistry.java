@@ -211,6 +211,17 @@ final class StreamRegistry {
         return n;
     }
 
+    /** Names of live streams (not soft-deleted). */
+    List<String> names() {
+        List<String> out = new ArrayList<>();
+        streams.forEach((name, s) -> {
+            if (!s.softDeleted && !s.removed) {
+                out.add(name);
+            }
+        });
+        return out;
+    }
+
     int size() {
         return streams.size();
     }

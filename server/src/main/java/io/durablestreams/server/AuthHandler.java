@@ -42,6 +42,10 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String stream = decode(path.substring(streamRoot.length()));
+        if (carriesOwnCredentials(stream)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
         boolean write = !(msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD));
         try {
             Grant grant = authenticator.authenticate(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
@@ -58,6 +62,20 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             deny(ctx, msg, 401, "unauthorized", e.getMessage(),
                     e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
         }
+    }
+
+    /**
+     * Subscription callbacks, acks and releases authenticate with the wake's own token, which the
+     * engine verifies; the JWKS is public by design (PROTOCOL.md §6.5, §7).
+     */
+    private static boolean carriesOwnCredentials(String stream) {
+        if (stream.equals("__ds/jwks.json")) {
+            return true;
+        }
+        if (!stream.startsWith("__ds/subscriptions/")) {
+            return false;
+        }
+        return stream.endsWith("/callback") || stream.endsWith("/ack") || stream.endsWith("/release");
     }
 
     private String sourceName(String header) {

@@ -119,6 +119,7 @@ public final class DurableStreamsServer implements AutoCloseable {
                     }
                 });
         channel = b.bind(config.host(), config.port()).sync().channel();
+        engine.setPublicRoot((config.publicBaseUrl() != null ? config.publicBaseUrl() : url()) + config.streamRoot());
         return this;
     }
 

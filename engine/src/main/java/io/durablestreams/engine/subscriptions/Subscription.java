@@ -1,0 +1,132 @@
+package io.durablestreams.engine.subscriptions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One subscription's durable state (PROTOCOL.md §6–§7): configuration, stream links with their
+ * acknowledged positions, the current wake (generation, id, snapshot), the lease, and the webhook
+ * retry schedule. Owned by the subscription manager's thread; persisted as JSON after each change.
+ */
+final class Subscription {
+    /** A linked stream and how far it has been acknowledged. */
+    static final class Link {
+        boolean glob;
+        boolean explicit;
+        /** Incarnation of the stream the ack refers to; a recreated stream starts over. */
+        long ackedIncarnation;
+        long ackedPosition;
+        String ackedOffset = "-1";
+
+        String type() {
+            return explicit ? "explicit" : "glob";
+        }
+    }
+
+    final String id;
+    SubscriptionConfig config;
+    String configHash;
+    long createdAtMillis;
+    final Map<String, Link> links = new TreeMap<>();
+    long generation;
+    String wakeId;
+    /** For pull-wake: whether the current wake's event reached the wake stream. */
+    boolean wakeAnnounced;
+    String holder;
+    long leaseExpiresAt;
+    final Map<String, String> snapshot = new LinkedHashMap<>();
+    int attempts;
+    long nextAttemptAt;
+    boolean failed;
+    boolean deleted;
+
+    Subscription(String id) {
+        this.id = id;
+    }
+
+    boolean isWebhook() {
+        return SubscriptionConfig.WEBHOOK.equals(config.type());
+    }
+
+    boolean idle() {
+        return wakeId == null && holder == null;
+    }
+
+    ObjectNode toJson(ObjectMapper json) {
+        ObjectNode n = json.createObjectNode();
+        n.put("id", id);
+        n.put("deleted", deleted);
+        n.put("generation", generation);
+        if (config != null) {
+            ObjectNode c = n.putObject("config");
+            c.put("type", config.type());
+            c.put("pattern", config.pattern());
+            c.set("streams", json.valueToTree(config.streams()));
+            c.put("webhook_url", config.webhookUrl());
+            c.put("wake_stream", config.wakeStream());
+            c.put("lease_ttl_ms", config.leaseTtlMs());
+            c.put("description", config.description());
+            n.put("config_hash", configHash);
+            n.put("created_at", createdAtMillis);
+            ArrayNode ls = n.putArray("links");
+            links.forEach((path, l) -> ls.addObject().put("path", path).put("glob", l.glob).put("explicit", l.explicit)
+                    .put("acked_incarnation", l.ackedIncarnation).put("acked_position", l.ackedPosition)
+                    .put("acked_offset", l.ackedOffset));
+            n.put("wake_id", wakeId);
+            n.put("wake_announced", wakeAnnounced);
+            n.put("holder", holder);
+            n.put("lease_expires_at", leaseExpiresAt);
+            n.set("snapshot", json.valueToTree(snapshot));
+            n.put("attempts", attempts);
+            n.put("next_attempt_at", nextAttemptAt);
+            n.put("failed", failed);
+        }
+        return n;
+    }
+
+    static Subscription fromJson(JsonNode n) {
+        Subscription s = new Subscription(n.get("id").asText());
+        s.deleted = n.path("deleted").asBoolean();
+        s.generation = n.path("generation").asLong();
+        JsonNode c = n.get("config");
+        if (c != null && !c.isNull()) {
+            List<String> streams = new ArrayList<>();
+            c.path("streams").forEach(x -> streams.add(x.asText()));
+            s.config = new SubscriptionConfig(c.get("type").asText(), textOrNull(c, "pattern"), streams,
+                    textOrNull(c, "webhook_url"), textOrNull(c, "wake_stream"), c.path("lease_ttl_ms").asLong(),
+                    textOrNull(c, "description"));
+            s.configHash = n.path("config_hash").asText();
+            s.createdAtMillis = n.path("created_at").asLong();
+            for (JsonNode l : n.path("links")) {
+                Link link = new Link();
+                link.glob = l.path("glob").asBoolean();
+                link.explicit = l.path("explicit").asBoolean();
+                link.ackedIncarnation = l.path("acked_incarnation").asLong();
+                link.ackedPosition = l.path("acked_position").asLong();
+                link.ackedOffset = l.path("acked_offset").asText("-1");
+                s.links.put(l.get("path").asText(), link);
+            }
+            s.wakeId = textOrNull(n, "wake_id");
+            s.wakeAnnounced = n.path("wake_announced").asBoolean();
+            s.holder = textOrNull(n, "holder");
+            s.leaseExpiresAt = n.path("lease_expires_at").asLong();
+            n.path("snapshot").fields().forEachRemaining(e -> s.snapshot.put(e.getKey(), e.getValue().asText()));
+            s.attempts = n.path("attempts").asInt();
+            s.nextAttemptAt = n.path("next_attempt_at").asLong();
+            s.failed = n.path("failed").asBoolean();
+        }
+        return s;
+    }
+
+    private static String textOrNull(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+}
