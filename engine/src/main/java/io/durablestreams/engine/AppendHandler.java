@@ -46,8 +46,9 @@ final class AppendHandler {
         }
         StreamState s = registry.require(req.stream());
         s.touch(clock.getAsLong());
+        String incarnation = req.header(ProtocolHeaders.STREAM_INCARNATION);
         if (body.length == 0) {
-            return closeOnly(s, producer);
+            return closeOnly(s, producer, incarnation);
         }
         boolean typeMatches = ContentTypes.sameType(contentType, s.contentType);
         JsonMessages.Split messages = null;
@@ -66,17 +67,19 @@ final class AppendHandler {
                 messages = new JsonMessages.Split(body, new int[] {body.length});
             }
         }
-        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close);
+        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation);
     }
 
     private CompletableFuture<Response> append(StreamState s, String contentType, boolean typeMatches,
                                                JsonMessages.Split messages, Problem invalid,
-                                               ProducerTuple producer, String streamSeq, boolean close) {
+                                               ProducerTuple producer, String streamSeq, boolean close,
+                                               String incarnation) {
         CompletableFuture<Void> stored;
         Response ok;
         long newTail;
         synchronized (s) {
             checkLive(s);
+            Incarnations.checkPrecondition(s, incarnation);
             if (s.closed) {
                 if (producer != null && producer.equals(s.closedBy)) {
                     return done(duplicate(s, producer, s.closedBy.seq()));
@@ -106,7 +109,7 @@ final class AppendHandler {
             s.writtenTail += messages.data().length;
             newTail = s.writtenTail;
             commitWriterState(s, producer, streamSeq, close);
-            ok = new Response(producer != null ? 200 : 204)
+            ok = Incarnations.tag(new Response(producer != null ? 200 : 204), s)
                     .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(newTail).toString());
             if (producer != null) {
                 ok.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
@@ -119,12 +122,13 @@ final class AppendHandler {
         return publishWhenStored(s, stored, newTail, close, ok);
     }
 
-    private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer) {
+    private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer, String incarnation) {
         CompletableFuture<Void> stored;
         Response ok;
         long tail;
         synchronized (s) {
             checkLive(s);
+            Incarnations.checkPrecondition(s, incarnation);
             if (s.closed) {
                 if (producer == null || producer.equals(s.closedBy)) {
                     Response r = closedOk(s);
@@ -146,7 +150,7 @@ final class AppendHandler {
             stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
             commitWriterState(s, producer, null, true);
             tail = s.writtenTail;
-            ok = new Response(204)
+            ok = Incarnations.tag(new Response(204), s)
                     .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(tail).toString())
                     .header(ProtocolHeaders.STREAM_CLOSED, "true");
             if (producer != null) {
@@ -214,7 +218,7 @@ final class AppendHandler {
     }
 
     private static Response duplicate(StreamState s, ProducerTuple producer, long lastSeq) {
-        Response r = new Response(204)
+        Response r = Incarnations.tag(new Response(204), s)
                 .header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
                 .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(lastSeq))
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString());
@@ -241,7 +245,7 @@ final class AppendHandler {
     }
 
     private static Response closedOk(StreamState s) {
-        return new Response(204)
+        return Incarnations.tag(new Response(204), s)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString())
                 .header(ProtocolHeaders.STREAM_CLOSED, "true");
     }

@@ -216,7 +216,7 @@ final class CreateHandler {
     }
 
     private static Response created(Response r, StreamState s) {
-        r.header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+        Incarnations.tag(r, s).header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString());
         if (s.closeVisible) {
             r.header(ProtocolHeaders.STREAM_CLOSED, "true");

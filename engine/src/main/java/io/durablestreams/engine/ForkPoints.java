@@ -25,11 +25,7 @@ final class ForkPoints {
 
     static long resolve(StreamState source, Offset offset, long subOffset) {
         long tail = source.visibleTail;
-        long pos = offset == null ? tail : offset.position();
-        if (pos > tail) {
-            throw Problem.badRequest("fork-offset-beyond-tail",
-                    "Stream-Fork-Offset " + offset + " is beyond the source's tail " + source.offsetOf(tail));
-        }
+        long pos = offset == null ? tail : Incarnations.position(source, offset, tail, "Stream-Fork-Offset");
         if (source.json && pos < tail && !segment(source, pos, tail).log().isMessageBoundary(pos)) {
             throw Problem.badRequest("invalid-offset", "Stream-Fork-Offset " + offset + " is not a message boundary");
         }

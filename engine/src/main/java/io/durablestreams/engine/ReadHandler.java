@@ -69,7 +69,7 @@ final class ReadHandler {
     }
 
     private Response sse(Request req, StreamState s, long position) {
-        Response r = new Response(200)
+        Response r = Incarnations.tag(new Response(200), s)
                 .header(ProtocolHeaders.CONTENT_TYPE, "text/event-stream")
                 .header(ProtocolHeaders.CACHE_CONTROL, "no-cache")
                 .header(ProtocolHeaders.X_ACCEL_BUFFERING, "no")
@@ -93,10 +93,7 @@ final class ReadHandler {
 
     private static long validPosition(StreamState s, Offset o) {
         long tail = s.visibleTail;
-        long pos = o.position();
-        if (pos > tail) {
-            throw Problem.badRequest("offset-beyond-tail", "offset " + o + " is beyond the stream's tail " + s.offsetOf(tail));
-        }
+        long pos = Incarnations.position(s, o, tail, "offset");
         if (s.json && pos < tail && !ForkPoints.segment(s, pos, tail).log().isMessageBoundary(pos)) {
             throw Problem.badRequest("invalid-offset", "offset " + o + " is not a message boundary");
         }
@@ -106,7 +103,7 @@ final class ReadHandler {
     /** {@code offset=now} without live mode: the tail, no data, never cached (§8). */
     private static Response nowResponse(StreamState s) {
         boolean closed = s.closeVisible;
-        Response r = new Response(200)
+        Response r = Incarnations.tag(new Response(200), s)
                 .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString())
                 .header(ProtocolHeaders.STREAM_UP_TO_DATE, "true")
@@ -126,7 +123,7 @@ final class ReadHandler {
         boolean eof = closed && upToDate;
         String next = s.offsetOf(slice.end()).toString();
         String etag = "\"" + s.incarnation + ":" + token + ":" + next + (eof ? ":c" : "") + "\"";
-        Response r = new Response(200)
+        Response r = Incarnations.tag(new Response(200), s)
                 .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, next)
                 .header(ProtocolHeaders.ETAG, etag)
@@ -213,7 +210,7 @@ final class ReadHandler {
     }
 
     private Response noContent(StreamState s, long position, boolean closed, String responseCursor) {
-        Response r = new Response(204)
+        Response r = Incarnations.tag(new Response(204), s)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(position).toString())
                 .header(ProtocolHeaders.STREAM_UP_TO_DATE, "true")
                 .header(ProtocolHeaders.CACHE_CONTROL, "no-store");

@@ -99,7 +99,7 @@ public final class StreamEngine implements AutoCloseable {
 
     private Response head(Request request) {
         StreamState s = registry.require(request.stream());
-        Response r = new Response(200)
+        Response r = Incarnations.tag(new Response(200), s)
                 .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString())
                 .header(ProtocolHeaders.CACHE_CONTROL, "no-store");
@@ -117,6 +117,7 @@ public final class StreamEngine implements AutoCloseable {
 
     private Response delete(Request request) {
         StreamState s = registry.require(request.stream());
+        Incarnations.checkPrecondition(s, request.header(ProtocolHeaders.STREAM_INCARNATION));
         registry.delete(s);
         return new Response(204);
     }

@@ -367,6 +367,60 @@ class StreamEngineTest {
     }
 
     @Nested
+    class IncarnationsExtension {
+        @Test
+        void anOffsetOfADeletedIncarnationIsAResetNotSilence() {
+            create("s", "text/plain", "old data that is long");
+            String oldTail = next(read("s", "-1"));
+            h.call("DELETE", "s").send();
+            Response recreated = create("s", "text/plain", "new");
+            String current = recreated.headers().get("stream-incarnation");
+            assertThat(current).isNotNull().isNotEqualTo(oldTail.substring(0, 16));
+            for (EngineHarness.Call call : List.of(
+                    h.call("GET", "s").param("offset", oldTail),
+                    h.call("GET", "s").param("offset", oldTail).param("live", "long-poll"),
+                    h.call("GET", "s").param("offset", oldTail).param("live", "sse"),
+                    h.call("PUT", "f").header("stream-forked-from", "s").header("stream-fork-offset", oldTail))) {
+                Response r = call.send();
+                assertThat(r.status()).isEqualTo(410);
+                assertThat(r.headers()).containsEntry("stream-incarnation", current);
+                assertThat(r.headers().get("cache-control")).contains("immutable");
+                assertThat(text(r)).contains("\"type\":\"stream-reset\"");
+            }
+            assertThat(text(read("s", "0000000000000000_0000000000000000"))).isEqualTo("new");
+            assertThat(read("s", "9999999999999999_9999999999999999").status()).isEqualTo(400);
+        }
+
+        @Test
+        void writesWithAStaleIncarnationPreconditionChangeNothing() {
+            Response first = create("s", "text/plain", null);
+            String old = first.headers().get("stream-incarnation");
+            h.call("DELETE", "s").send();
+            String current = create("s", "text/plain", "kept").headers().get("stream-incarnation");
+            Response stale = h.call("POST", "s").header("content-type", "text/plain").header("stream-incarnation", old).body("lost").send();
+            assertThat(stale.status()).isEqualTo(412);
+            assertThat(stale.headers()).containsEntry("stream-incarnation", current);
+            assertThat(h.call("POST", "s").header("stream-incarnation", old).header("stream-closed", "true").send().status()).isEqualTo(412);
+            assertThat(h.call("DELETE", "s").header("stream-incarnation", old).send().status()).isEqualTo(412);
+            assertThat(h.call("POST", "s").header("content-type", "text/plain").header("stream-incarnation", current).body("!").send().status())
+                    .isEqualTo(204);
+            assertThat(text(read("s", "-1"))).isEqualTo("kept!");
+        }
+
+        @Test
+        void forkChainsAcceptEveryAncestorsOffsets() {
+            create("src", "text/plain", "abc");
+            String srcTail = next(read("src", "-1"));
+            h.call("PUT", "fork").header("stream-forked-from", "src").send();
+            append("fork", "text/plain", "def");
+            assertThat(text(read("fork", srcTail))).isEqualTo("def");
+            append("src", "text/plain", "xyz");
+            String srcAfter = next(read("src", "-1"));
+            assertThat(read("fork", srcAfter).status()).as("a source offset past the divergence").isEqualTo(400);
+        }
+    }
+
+    @Nested
     class BadInput {
         @Test
         void malformedRequestsGetA400WithAProblemBody() {

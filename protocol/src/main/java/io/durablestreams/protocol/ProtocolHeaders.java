@@ -21,6 +21,10 @@ public final class ProtocolHeaders {
     public static final String STREAM_FORK_OFFSET = "stream-fork-offset";
     public static final String STREAM_FORK_SUB_OFFSET = "stream-fork-sub-offset";
     public static final String STREAM_SSE_DATA_ENCODING = "stream-sse-data-encoding";
+    /** Extension: the incarnation of the stream a response describes, or a write's precondition. */
+    public static final String STREAM_INCARNATION = "stream-incarnation";
+    /** Extension: on PUT, marks a stream whose readers may restart on their own after a reset. */
+    public static final String STREAM_RESTARTABLE = "stream-restartable";
 
     public static final String PRODUCER_ID = "producer-id";
     public static final String PRODUCER_EPOCH = "producer-epoch";
@@ -40,13 +44,13 @@ public final class ProtocolHeaders {
     public static final List<String> REQUEST_HEADERS = List.of(
             CONTENT_TYPE, "authorization", IF_NONE_MATCH, STREAM_SEQ, STREAM_TTL, STREAM_EXPIRES_AT,
             STREAM_CLOSED, STREAM_FORKED_FROM, STREAM_FORK_OFFSET, STREAM_FORK_SUB_OFFSET,
-            PRODUCER_ID, PRODUCER_EPOCH, PRODUCER_SEQ);
+            PRODUCER_ID, PRODUCER_EPOCH, PRODUCER_SEQ, STREAM_INCARNATION, STREAM_RESTARTABLE);
 
     /** Response headers a browser script must be able to read (the CORS expose list). */
     public static final List<String> EXPOSED_HEADERS = List.of(
             STREAM_NEXT_OFFSET, STREAM_CURSOR, STREAM_UP_TO_DATE, STREAM_CLOSED, STREAM_TTL,
             STREAM_EXPIRES_AT, STREAM_SEQ, STREAM_FORKED_FROM, STREAM_FORK_OFFSET,
-            STREAM_FORK_SUB_OFFSET, STREAM_SSE_DATA_ENCODING, PRODUCER_ID, PRODUCER_EPOCH,
+            STREAM_FORK_SUB_OFFSET, STREAM_SSE_DATA_ENCODING, STREAM_INCARNATION, STREAM_RESTARTABLE, PRODUCER_ID, PRODUCER_EPOCH,
             PRODUCER_SEQ, PRODUCER_EXPECTED_SEQ, PRODUCER_RECEIVED_SEQ, ETAG, LOCATION, RETRY_AFTER,
             CONTENT_TYPE, "content-encoding", "vary", "www-authenticate");
 }
