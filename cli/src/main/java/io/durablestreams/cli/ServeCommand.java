@@ -6,6 +6,9 @@ import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryStorage;
 import io.durablestreams.server.DurableStreamsServer;
 import io.durablestreams.server.ServerConfig;
+import io.durablestreams.store.file.FileStorage;
+import io.durablestreams.store.file.FileStoreConfig;
+import io.durablestreams.store.file.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,17 +23,29 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     enum Store { memory, file }
 
+    enum Fsync { always, interval }
+
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface to bind (default: ${DEFAULT-VALUE}).")
     String host;
 
     @Option(names = "--port", defaultValue = "4437", description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--store", defaultValue = "memory", description = "Storage backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--store", defaultValue = "file", description = "Storage backend: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Store store;
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Directory of the file store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--fsync", defaultValue = "always", description = "When appends are acknowledged: always = after fdatasync, "
+            + "interval = before it, syncing every --fsync-interval (an OS crash may lose that window) (default: ${DEFAULT-VALUE}).")
+    Fsync fsync;
+
+    @Option(names = "--fsync-interval", defaultValue = "10ms", description = "Sync period under --fsync interval (default: ${DEFAULT-VALUE}).")
+    Duration fsyncInterval;
+
+    @Option(names = "--max-open-files", defaultValue = "" + FileStoreConfig.DEFAULT_MAX_OPEN_FILES, description = "Open file handles the file store keeps (default: ${DEFAULT-VALUE}).")
+    int maxOpenFiles;
 
     @Option(names = "--long-poll-timeout", defaultValue = "30s", description = "How long a long-poll waits for data (default: ${DEFAULT-VALUE}).")
     Duration longPollTimeout;
@@ -59,7 +74,9 @@ final class ServeCommand implements Callable<Integer> {
                 .withReadChunkBytes(readChunkBytes);
         StreamStorage storage = switch (store) {
             case memory -> new MemoryStorage();
-            case file -> throw new IllegalArgumentException("the file store is not available in this build; use --store memory");
+            case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
+                    .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
+                    .withMaxOpenFiles(maxOpenFiles));
         };
         StreamEngine engine = new StreamEngine(engineConfig, storage, System::currentTimeMillis, RandomGenerator.getDefault());
         ServerConfig config = new ServerConfig(host, port, ServerConfig.DEFAULT_STREAM_ROOT, corsOrigin,

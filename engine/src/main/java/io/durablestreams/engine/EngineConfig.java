@@ -10,6 +10,9 @@ package io.durablestreams.engine;
  * @param readChunkBytes        most body bytes in one catch-up or long-poll response
  * @param sseEventBytes         most data bytes in one SSE data event
  * @param maxStreamNameBytes    longest accepted stream name, in UTF-8 bytes
+ * @param immutableStartUrls    answer catch-up reads from the beginning ({@code offset=-1} or none)
+ *                              with a 307 to the incarnation's own first offset, whose complete
+ *                              chunks are then cacheable as immutable (stream-incarnations extension)
  */
 public record EngineConfig(
         long longPollTimeoutMillis,
@@ -17,7 +20,8 @@ public record EngineConfig(
         int maxAppendBytes,
         int readChunkBytes,
         int sseEventBytes,
-        int maxStreamNameBytes) {
+        int maxStreamNameBytes,
+        boolean immutableStartUrls) {
 
     /** {@value} */
     public static final long DEFAULT_LONG_POLL_TIMEOUT_MILLIS = 30_000;
@@ -42,22 +46,26 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(DEFAULT_LONG_POLL_TIMEOUT_MILLIS, DEFAULT_SSE_RECONNECT_MILLIS,
                 DEFAULT_MAX_APPEND_BYTES, DEFAULT_READ_CHUNK_BYTES, DEFAULT_SSE_EVENT_BYTES,
-                DEFAULT_MAX_STREAM_NAME_BYTES);
+                DEFAULT_MAX_STREAM_NAME_BYTES, false);
     }
 
     public EngineConfig withLongPollTimeoutMillis(long v) {
-        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
     }
 
     public EngineConfig withSseReconnectMillis(long v) {
-        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
     }
 
     public EngineConfig withMaxAppendBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
+    }
+
+    public EngineConfig withImmutableStartUrls(boolean v) {
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, v);
     }
 
     public EngineConfig withReadChunkBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
     }
 }

@@ -18,6 +18,10 @@ import java.util.function.LongSupplier;
 /** GET: catch-up and long-poll reads (PROTOCOL.md §5.6, §5.7, §8, §10); SSE is handed to {@link SseSession}. */
 final class ReadHandler {
     static final String CACHEABLE = "public, max-age=60, stale-while-revalidate=300";
+    /** A complete chunk at an incarnation-specific offset never changes. */
+    static final String IMMUTABLE = "public, max-age=31536000, immutable";
+    /** The redirect to an incarnation's first offset changes only when the stream is recreated. */
+    static final String START_REDIRECT_CACHE_CONTROL = "public, max-age=5";
     private static final ByteBuffer OPEN_BRACKET = ByteBuffer.wrap(new byte[] {'['}).asReadOnlyBuffer();
     private static final ByteBuffer CLOSE_BRACKET = ByteBuffer.wrap(new byte[] {']'}).asReadOnlyBuffer();
     private static final byte[] EMPTY_ARRAY = "[]".getBytes(StandardCharsets.US_ASCII);
@@ -64,7 +68,9 @@ final class ReadHandler {
         return switch (mode) {
             case SSE -> CompletableFuture.completedFuture(sse(req, s, position));
             case LONG_POLL -> longPoll(req, s, position, token);
-            case CATCH_UP -> CompletableFuture.completedFuture(now ? nowResponse(s) : catchUp(req, s, position, token, null));
+            case CATCH_UP -> CompletableFuture.completedFuture(now ? nowResponse(s)
+                    : parsed == null && config.immutableStartUrls() ? startRedirect(req, s)
+                    : catchUp(req, s, position, token, null, parsed != null && parsed.incarnation() != Incarnations.ANY));
         };
     }
 
@@ -100,6 +106,21 @@ final class ReadHandler {
         return pos;
     }
 
+    /** 307 from the beginning of the stream to its incarnation's own first offset. */
+    private static Response startRedirect(Request req, StreamState s) {
+        StringBuilder url = new StringBuilder(req.baseUrl()).append(Names.encodePath(s.name)).append('?');
+        req.query().forEach((k, values) -> {
+            if (!k.equals("offset")) {
+                values.forEach(v -> url.append(java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)).append('=')
+                        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)).append('&'));
+            }
+        });
+        url.append("offset=").append(new Offset(s.incarnation, 0));
+        return Incarnations.tag(new Response(307), s)
+                .header(ProtocolHeaders.LOCATION, url.toString())
+                .header(ProtocolHeaders.CACHE_CONTROL, START_REDIRECT_CACHE_CONTROL);
+    }
+
     /** {@code offset=now} without live mode: the tail, no data, never cached (§8). */
     private static Response nowResponse(StreamState s) {
         boolean closed = s.closeVisible;
@@ -115,7 +136,8 @@ final class ReadHandler {
     }
 
     /** A 200 with the data at {@code position} (possibly none); {@code responseCursor} for live reads. */
-    private Response catchUp(Request req, StreamState s, long position, String token, String responseCursor) {
+    private Response catchUp(Request req, StreamState s, long position, String token, String responseCursor,
+                             boolean incarnationSpecific) {
         boolean closed = s.closeVisible;
         long tail = s.visibleTail;
         ChainReader.Slice slice = ChainReader.read(s, position, tail, config.readChunkBytes(), false);
@@ -127,7 +149,8 @@ final class ReadHandler {
                 .header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, next)
                 .header(ProtocolHeaders.ETAG, etag)
-                .header(ProtocolHeaders.CACHE_CONTROL, slice.isEmpty() && !eof ? "no-store" : CACHEABLE);
+                .header(ProtocolHeaders.CACHE_CONTROL, slice.isEmpty() && !eof ? "no-store"
+                        : incarnationSpecific && (eof || !upToDate) ? IMMUTABLE : CACHEABLE);
         if (responseCursor != null) {
             r.header(ProtocolHeaders.STREAM_CURSOR, responseCursor);
         }
@@ -201,7 +224,7 @@ final class ReadHandler {
         boolean closed = s.closeVisible;
         long tail = s.visibleTail;
         if (position < tail) {
-            return catchUp(req, s, position, token, cursor.next(clientCursor));
+            return catchUp(req, s, position, token, cursor.next(clientCursor), false);
         }
         if (closed) {
             return noContent(s, position, true, null);

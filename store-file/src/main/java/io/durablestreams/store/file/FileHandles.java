@@ -1,0 +1,113 @@
+package io.durablestreams.store.file;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The open data and record files, bounded by an LRU. A handle is pinned while someone uses it
+ * (a read, a write, or dirty bytes waiting for the sync thread) and only unpinned handles are
+ * closed, so a channel is never closed under a reader or before its bytes were forced.
+ *
+ * <p>Thread-safe. Opening a file happens under the cache's monitor (an {@code open} syscall,
+ * never an {@code fsync}).
+ */
+final class FileHandles implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(FileHandles.class.getName());
+
+    /** An open channel and its pin count (guarded by the cache's monitor). */
+    static final class Handle {
+        final Path path;
+        final FileChannel channel;
+        private int pins;
+        private boolean retired;
+
+        private Handle(Path path, FileChannel channel) {
+            this.path = path;
+            this.channel = channel;
+        }
+    }
+
+    private final ChannelOpener opener;
+    private final int maxOpenFiles;
+    private final LinkedHashMap<Path, Handle> open = new LinkedHashMap<>(64, 0.75f, true);
+    private boolean closed;
+
+    FileHandles(ChannelOpener opener, int maxOpenFiles) {
+        this.opener = opener;
+        this.maxOpenFiles = maxOpenFiles;
+    }
+
+    /** The handle of {@code path}, opened (and created if missing) for reading and writing, pinned. */
+    synchronized Handle pin(Path path) throws IOException {
+        if (closed) {
+            throw new IOException("file store is closed; cannot open " + path);
+        }
+        Handle h = open.get(path);
+        if (h == null) {
+            h = new Handle(path, opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
+            open.put(path, h);
+        }
+        h.pins++;
+        evictIdle();
+        return h;
+    }
+
+    synchronized void unpin(Handle h) {
+        h.pins--;
+        if (h.pins == 0 && h.retired) {
+            closeQuietly(h);
+        }
+        evictIdle();
+    }
+
+    /** Closes the handles of files under {@code dir} (a deleted stream); pinned ones close when unpinned. */
+    synchronized void retireAll(Path dir) {
+        for (Iterator<Handle> it = open.values().iterator(); it.hasNext(); ) {
+            Handle h = it.next();
+            if (h.path.startsWith(dir)) {
+                it.remove();
+                h.retired = true;
+                if (h.pins == 0) {
+                    closeQuietly(h);
+                }
+            }
+        }
+    }
+
+    synchronized int openCount() {
+        return open.size();
+    }
+
+    private void evictIdle() {
+        if (open.size() <= maxOpenFiles) {
+            return;
+        }
+        for (Iterator<Map.Entry<Path, Handle>> it = open.entrySet().iterator(); it.hasNext() && open.size() > maxOpenFiles; ) {
+            Handle h = it.next().getValue();
+            if (h.pins == 0) {
+                it.remove();
+                closeQuietly(h);
+            }
+        }
+    }
+
+    private static void closeQuietly(Handle h) {
+        try {
+            h.channel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing " + h.path + " failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        open.values().forEach(FileHandles::closeQuietly);
+        open.clear();
+    }
+}

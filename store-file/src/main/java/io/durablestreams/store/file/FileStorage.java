@@ -1,0 +1,390 @@
+package io.durablestreams.store.file;
+
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
+import io.durablestreams.engine.store.StreamLog;
+import io.durablestreams.engine.store.StreamStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The durable file store: one directory per stream incarnation (layout: {@link StoreFiles},
+ * FORMAT.md), group commit ({@link GroupCommitter}), recovery ({@link StreamRecovery}).
+ *
+ * <p>Startup: after a clean shutdown ({@code clean-shutdown} marker present) the {@code catalog}
+ * alone describes every stream and no stream directory is read; segment lists and message
+ * indexes load lazily on first use. Otherwise every stream directory is recovered from its best
+ * checkpoint (its {@code checkpoint} file or its catalog entry, whichever covers more). Either way
+ * the marker is durably removed before the first write.
+ *
+ * <p>Thread-safe.
+ */
+public final class FileStorage implements StreamStorage {
+    private static final System.Logger LOG = System.getLogger(FileStorage.class.getName());
+    /** Incarnation ids reserved per durable write of {@code store.meta}: {@value}. */
+    static final long INCARNATION_BLOCK = 1024;
+
+    private final FileStoreConfig config;
+    private final Path root;
+    private final StorageFailures failures = new StorageFailures();
+    private final FileHandles handles;
+    private final GroupCommitter committer;
+    private final ConcurrentHashMap<Long, FileStreamLog> logs = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService checkpointer;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final Object shardLock = new Object();
+    private List<RecoveredStream> recovered;
+    private volatile boolean closed;
+    // guarded by this
+    private long lastIncarnation;
+    private long reservedIncarnations;
+
+    public FileStorage(FileStoreConfig config) {
+        this.config = config;
+        this.root = config.dataDir();
+        try {
+            Files.createDirectories(StoreFiles.streamsDir(root));
+            lockChannel = FileChannel.open(root.resolve(StoreFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                lockChannel.close();
+                throw new IllegalStateException("data directory " + root + " is in use by another process");
+            }
+            this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
+            long started = System.nanoTime();
+            this.recovered = open();
+            LOG.log(System.Logger.Level.INFO, "file store " + root + ": " + recovered.size() + " streams ready in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        } catch (IOException e) {
+            throw new UncheckedIOException("opening the file store in " + root + " failed", e);
+        }
+        this.committer = new GroupCommitter(config.fsyncPolicy(), config.fsyncIntervalMs(), failures);
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ds-file-store-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        checkpointer.scheduleWithFixedDelay(this::checkpointAll, config.checkpointIntervalMs(),
+                config.checkpointIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private List<RecoveredStream> open() throws IOException {
+        byte[] meta = SealedBlob.read(root.resolve(StoreFiles.STORE_META), SealedBlob.STORE_MAGIC);
+        reservedIncarnations = meta == null ? 0 : MetaCodec.storeMeta(meta);
+        Path marker = root.resolve(StoreFiles.CLEAN_SHUTDOWN);
+        boolean clean = Files.exists(marker);
+        byte[] catalogBody = SealedBlob.read(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC);
+        Map<Long, MetaCodec.Entry> catalog = catalogBody == null ? Map.of() : MetaCodec.catalog(catalogBody);
+        if (clean && catalogBody != null) {
+            catalog.values().forEach(e -> logs.put(e.descriptor().incarnation(), new FileStreamLog(this, e.descriptor(),
+                    StoreFiles.streamDir(root, e.descriptor().incarnation()), e.checkpoint(), null)));
+        } else {
+            LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
+            recoverAll(catalog);
+        }
+        // 1. remove the marker and make that durable before any write: if we crash after this,
+        //    the next start recovers every stream (using the catalog entries as checkpoints).
+        if (Files.deleteIfExists(marker)) {
+            Fsync.directory(root);
+        }
+        long maxSeen = logs.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        lastIncarnation = Math.max(reservedIncarnations, maxSeen);
+        return recoveredStreams();
+    }
+
+    private void recoverAll(Map<Long, MetaCodec.Entry> catalog) throws IOException {
+        List<Path> shards;
+        try (Stream<Path> s = Files.list(StoreFiles.streamsDir(root))) {
+            shards = s.sorted().toList();
+        }
+        for (Path shard : shards) {
+            List<Path> dirs;
+            try (Stream<Path> s = Files.list(shard)) {
+                dirs = s.sorted().toList();
+            }
+            for (Path dir : dirs) {
+                recoverDir(dir, catalog);
+            }
+        }
+    }
+
+    private void recoverDir(Path dir, Map<Long, MetaCodec.Entry> catalog) throws IOException {
+        String name = dir.getFileName().toString();
+        if (name.endsWith(StoreFiles.DELETED_SUFFIX)) {
+            LOG.log(System.Logger.Level.INFO, "finishing the interrupted delete of " + dir);
+            removeTree(dir);
+            return;
+        }
+        long incarnation = StoreFiles.incarnationOf(name);
+        if (incarnation < 0) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring unexpected entry " + dir);
+            return;
+        }
+        MetaCodec.Entry entry = catalog.get(incarnation);
+        StreamDescriptor d = entry != null ? entry.descriptor() : readDescriptor(dir);
+        if (d == null) {
+            // stream.meta is forced before a create is acknowledged: this creation never was
+            LOG.log(System.Logger.Level.INFO, "removing unacknowledged creation " + dir + " (no whole stream.meta)");
+            removeTree(dir);
+            return;
+        }
+        Checkpoint best = entry == null ? null : entry.checkpoint();
+        byte[] cpBody = SealedBlob.read(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC);
+        if (cpBody != null) {
+            Checkpoint own = MetaCodec.checkpoint(cpBody);
+            if (best == null || own.isAfter(best) || !best.isAfter(own) && own.lastAccessMillis() > best.lastAccessMillis()) {
+                best = own;
+            }
+        }
+        StreamRecovery.Result r = StreamRecovery.recover(dir, d, best, config.opener());
+        long lastAccess = best == null ? d.createdAtMillis() : best.lastAccessMillis();
+        Checkpoint at = new Checkpoint(r.tail(), r.activeBase(), r.logEnd(), lastAccess, r.state());
+        logs.put(incarnation, new FileStreamLog(this, d, dir, at, r.segmentBases()));
+    }
+
+    private static StreamDescriptor readDescriptor(Path dir) throws IOException {
+        byte[] body = SealedBlob.read(dir.resolve(StoreFiles.STREAM_META), SealedBlob.STREAM_MAGIC);
+        return body == null ? null : MetaCodec.descriptor(body);
+    }
+
+    /** Sources before forks (a source always has the smaller incarnation); forks of a lost source are left out. */
+    private List<RecoveredStream> recoveredStreams() {
+        List<FileStreamLog> sorted = new ArrayList<>(logs.values());
+        sorted.sort(Comparator.comparingLong(l -> l.descriptor.incarnation()));
+        Set<Long> present = new HashSet<>();
+        List<RecoveredStream> out = new ArrayList<>(sorted.size());
+        for (FileStreamLog log : sorted) {
+            StreamDescriptor d = log.descriptor;
+            if (d.isFork() && !present.contains(d.sourceIncarnation())) {
+                LOG.log(System.Logger.Level.ERROR, "stream " + log.describe() + " is a fork of incarnation "
+                        + d.sourceIncarnation() + ", which is missing; leaving it out (its files stay in " + log.dir + ")");
+                logs.remove(d.incarnation());
+                continue;
+            }
+            present.add(d.incarnation());
+            out.add(log.recovered());
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized List<RecoveredStream> recover() {
+        List<RecoveredStream> out = recovered == null ? List.of() : recovered;
+        recovered = null;
+        return out;
+    }
+
+    @Override
+    public StreamLog createLog(StreamDescriptor d) {
+        if (closed) {
+            throw new IllegalStateException("file store " + root + " is closed");
+        }
+        RuntimeException refused = failures.refusal();
+        if (refused != null) {
+            throw refused;
+        }
+        Path dir = StoreFiles.streamDir(root, d.incarnation());
+        Path shard = dir.getParent();
+        try {
+            ensureShard(shard);
+            Files.createDirectory(dir);
+            Path meta = dir.resolve(StoreFiles.STREAM_META);
+            Files.write(meta, SealedBlob.seal(SealedBlob.STREAM_MAGIC, MetaCodec.descriptor(d)), StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE);
+            FileStreamLog log = new FileStreamLog(this, d, dir, Checkpoint.empty(d.forkPosition(), d.createdAtMillis()), null);
+            log.createFiles(List.of(meta, dir, shard));
+            logs.put(d.incarnation(), log);
+            return log;
+        } catch (IOException e) {
+            throw failures.classify("creating stream " + d.incarnation() + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Creates a shard directory durably before any stream in it can be acknowledged. Every create
+     * passes the lock, so none can overtake the {@code fsync} of a shard another one just made.
+     */
+    private void ensureShard(Path shard) throws IOException {
+        synchronized (shardLock) {
+            if (!Files.isDirectory(shard)) {
+                Files.createDirectories(shard);
+                Fsync.directory(shard.getParent());
+            }
+        }
+    }
+
+    @Override
+    public synchronized long nextIncarnation() {
+        long next = lastIncarnation + 1;
+        if (next > reservedIncarnations) {
+            long reserve = next + INCARNATION_BLOCK - 1;
+            try {
+                SealedBlob.writeAtomically(root.resolve(StoreFiles.STORE_META), SealedBlob.STORE_MAGIC, MetaCodec.storeMeta(reserve), true);
+            } catch (IOException e) {
+                throw failures.classify("reserving incarnations up to " + reserve + " in " + root.resolve(StoreFiles.STORE_META), e);
+            }
+            reservedIncarnations = reserve;
+        }
+        lastIncarnation = next;
+        return next;
+    }
+
+    /**
+     * Deletes a stream's files. 1. rename {@code <id>} to {@code <id>.deleted} and force the shard
+     * directory (if we crash here, recovery removes the tombstone: the stream stays deleted);
+     * 2. close its handles; 3. remove the files, then the directory (if we crash here, likewise).
+     */
+    void deleteStream(FileStreamLog log) {
+        logs.remove(log.descriptor.incarnation());
+        Path tombstone = log.dir.resolveSibling(log.dir.getFileName() + StoreFiles.DELETED_SUFFIX);
+        try {
+            Files.move(log.dir, tombstone);
+            Fsync.directory(log.dir.getParent());
+        } catch (IOException e) {
+            throw failures.classify("deleting stream " + log.describe() + " (rename of " + log.dir + ")", e);
+        }
+        handles.retireAll(log.dir);
+        try {
+            removeTree(tombstone);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "removing " + tombstone + " failed; the next start finishes it", e);
+        }
+    }
+
+    private static void removeTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    private void checkpointAll() {
+        try {
+            for (FileStreamLog log : logs.values()) {
+                if (closed) {
+                    return;
+                }
+                log.checkpointIfDirty();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "checkpoint round failed", e);
+        }
+    }
+
+    /**
+     * Clean shutdown. 1. stop the checkpointer and run a last sync round (everything written is
+     * forced); 2. write the catalog atomically (if we crash here, the next start recovers every
+     * stream, using the catalog as checkpoints); 3. create the {@code clean-shutdown} marker and
+     * force the directory (from here, the next start reads only the catalog). Skips 2–3 after an
+     * fsync failure, so the next start re-verifies everything.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        checkpointer.shutdown();
+        try {
+            checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        committer.close();
+        try {
+            if (failures.refusal() == null) {
+                writeCatalog();
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.ERROR, "writing the catalog failed; the next start recovers every stream", e);
+        } finally {
+            handles.close();
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
+            }
+        }
+    }
+
+    private void writeCatalog() throws IOException {
+        List<MetaCodec.Entry> entries = new ArrayList<>(logs.size());
+        for (FileStreamLog log : logs.values()) {
+            if (!log.isDeleted()) {
+                log.forceDirty();
+                entries.add(new MetaCodec.Entry(log.descriptor, log.snapshot()));
+            }
+        }
+        SealedBlob.writeAtomically(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC,
+                MetaCodec.catalog(entries, entries.size()), true);
+        Files.deleteIfExists(root.resolve(StoreFiles.CLEAN_SHUTDOWN));
+        Files.createFile(root.resolve(StoreFiles.CLEAN_SHUTDOWN));
+        Fsync.directory(root);
+        LOG.log(System.Logger.Level.INFO, "file store " + root + " closed cleanly with " + entries.size() + " streams");
+    }
+
+    /**
+     * Stops the store the way {@code kill -9} would leave its files: no checkpoint, no catalog, no
+     * marker. (The sync thread's last round still runs; a process crash keeps the page cache, so
+     * the files look the same either way.) For crash tests.
+     */
+    void abandon() {
+        closed = true;
+        checkpointer.shutdownNow();
+        committer.close();
+        handles.close();
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
+        }
+    }
+
+    FileStoreConfig config() {
+        return config;
+    }
+
+    FileHandles handles() {
+        return handles;
+    }
+
+    GroupCommitter committer() {
+        return committer;
+    }
+
+    StorageFailures failures() {
+        return failures;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Open file handles now (for tests of the LRU bound). */
+    int openFileCount() {
+        return handles.openCount();
+    }
+}

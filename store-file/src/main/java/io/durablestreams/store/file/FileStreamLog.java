@@ -1,0 +1,508 @@
+package io.durablestreams.store.file;
+
+import io.durablestreams.engine.store.AppendEntry;
+import io.durablestreams.engine.store.LongList;
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
+import io.durablestreams.engine.store.StreamLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+
+/**
+ * One stream incarnation on disk: payload bytes in {@code <base>.data} segments, one
+ * {@link RecordFormat} record per append in the matching {@code <base>.log}. An append writes
+ * its payload, then its record, to the page cache under this log's monitor and hands the
+ * durability wait to the {@link GroupCommitter}.
+ *
+ * <p>Thread-safety: the engine serializes mutations per stream; readers call the query methods
+ * concurrently. Segment list, tail, writer state and the message index are guarded by
+ * {@code this}; data reads run outside the monitor with a pinned handle. Forcing is serialized by
+ * {@code forceLock} (per log, never global) so a round of the sync thread cannot complete futures
+ * while a checkpoint's force of the same files is still running.
+ */
+final class FileStreamLog implements StreamLog {
+    private static final System.Logger LOG = System.getLogger(FileStreamLog.class.getName());
+    /** Characters of a stream name quoted in messages: {@value}. */
+    private static final int NAME_CLIP_CHARS = 80;
+
+    private final FileStorage store;
+    final StreamDescriptor descriptor;
+    final Path dir;
+    private final long base;
+    private final ReentrantLock forceLock = new ReentrantLock();
+
+    // guarded by this
+    private LongList segmentBases;
+    private long tail;
+    private long activeBase;
+    private long logEnd;
+    private final WriterState state;
+    private LongList messageEnds;
+    private LongList batchEnds;
+    private Map<Path, FileHandles.Handle> dirtyHandles = new HashMap<>();
+    private List<Path> dirtyPaths = new ArrayList<>();
+    private StorageIOException poisoned;
+    private boolean deleted;
+
+    private volatile long lastAccessMillis;
+    private volatile boolean checkpointDirty;
+
+    /**
+     * @param segmentBases the segments when recovery listed them, or null to list them on first use
+     */
+    FileStreamLog(FileStorage store, StreamDescriptor descriptor, Path dir, Checkpoint at, LongList segmentBases) {
+        this.store = store;
+        this.descriptor = descriptor;
+        this.dir = dir;
+        this.base = descriptor.forkPosition();
+        this.tail = at.tail();
+        this.activeBase = at.segmentBase();
+        this.logEnd = at.logOffset();
+        this.state = at.state();
+        this.lastAccessMillis = at.lastAccessMillis();
+        this.segmentBases = segmentBases;
+    }
+
+    /** A new stream: creates its first segment; the files and {@code extraPaths} are forced by the next sync. */
+    synchronized void createFiles(List<Path> extraPaths) throws IOException {
+        segmentBases = new LongList();
+        segmentBases.add(base);
+        pinDirty(StoreFiles.dataFile(dir, base));
+        pinDirty(StoreFiles.logFile(dir, base));
+        dirtyPaths.addAll(extraPaths);
+        store.committer().markDirty(this);
+        checkpointDirty = true;
+    }
+
+    @Override
+    public long base() {
+        return base;
+    }
+
+    @Override
+    public synchronized long tail() {
+        return tail;
+    }
+
+    @Override
+    public CompletableFuture<Void> append(AppendEntry entry) {
+        boolean barrierOnly = !entry.hasData() && !entry.close() && entry.producer() == null && entry.streamSeq() == null;
+        if (barrierOnly) {
+            return sync();
+        }
+        byte[] data = entry.data();
+        synchronized (this) {
+            RuntimeException refused = refusal();
+            if (refused != null) {
+                return store.committer().submit(this, refused);
+            }
+            try {
+                if (data.length > 0 && tail - activeBase >= store.config().segmentBytes()) {
+                    roll();
+                }
+                int crc = crc32c(data);
+                LogRecord r = new LogRecord(RecordFormat.TYPE_APPEND, tail, data.length, crc, entry.messageEnds(),
+                        entry.producer(), entry.streamSeq(), entry.close());
+                write(data, r);
+            } catch (IOException e) {
+                return failWrite("append of " + data.length + " bytes at position " + tail, e);
+            }
+            store.committer().markDirty(this);
+            return store.committer().submit(this, null);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> markSoftDeleted() {
+        synchronized (this) {
+            RuntimeException refused = refusal();
+            if (refused != null) {
+                return store.committer().submit(this, refused);
+            }
+            try {
+                write(new byte[0], new LogRecord(RecordFormat.TYPE_SOFT_DELETE, tail, 0, crc32c(new byte[0]),
+                        new int[0], null, null, false));
+            } catch (IOException e) {
+                return failWrite("soft-delete record at position " + tail, e);
+            }
+            store.committer().markDirty(this);
+            return store.committer().submit(this, null);
+        }
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> sync() {
+        return store.committer().submit(this, refusal());
+    }
+
+    /** Writes the payload then the record; updates the in-memory view only when both succeeded. */
+    private void write(byte[] data, LogRecord r) throws IOException {
+        ByteBuffer frame = RecordFormat.encode(r.type(), r.position(), r.payloadLength(), r.payloadCrc(),
+                r.messageEnds(), r.producer(), r.streamSeq(), r.close());
+        int frameLength = frame.remaining();
+        if (data.length > 0) {
+            writeFully(pinDirty(StoreFiles.dataFile(dir, activeBase)).channel, ByteBuffer.wrap(data), tail - activeBase);
+        }
+        writeFully(pinDirty(StoreFiles.logFile(dir, activeBase)).channel, frame, logEnd);
+        tail = r.end();
+        logEnd += frameLength;
+        state.apply(r);
+        if (messageEnds != null) {
+            index(r);
+        }
+        checkpointDirty = true;
+    }
+
+    /**
+     * Rolls to a new segment based at the tail. 1. create {@code <tail>.data} and {@code <tail>.log}
+     * (if we crash here, recovery finds an empty segment starting at the tail and continues in it);
+     * 2. the stream directory is forced with the first record written to them, before its ack.
+     */
+    private void roll() throws IOException {
+        pinDirty(StoreFiles.dataFile(dir, tail));
+        pinDirty(StoreFiles.logFile(dir, tail));
+        dirtyPaths.add(dir);
+        if (segmentBases != null) {
+            segmentBases.add(tail);
+        }
+        activeBase = tail;
+        logEnd = 0;
+    }
+
+    /** Fails this append and every later one: the engine already counted these bytes in its tail. */
+    private CompletableFuture<Void> failWrite(String what, IOException e) {
+        poisoned = store.failures().classify(what + " of stream " + describe(), e);
+        LOG.log(System.Logger.Level.ERROR, poisoned.getMessage() + "; the stream refuses appends until restart", e);
+        cutBack();
+        return store.committer().submit(this, poisoned);
+    }
+
+    /** Best effort: removes the partial bytes of a failed write (recovery would cut them by CRC anyway). */
+    private void cutBack() {
+        try {
+            FileHandles.Handle data = dirtyHandles.get(StoreFiles.dataFile(dir, activeBase));
+            if (data != null && data.channel.size() > tail - activeBase) {
+                data.channel.truncate(tail - activeBase);
+            }
+            FileHandles.Handle log = dirtyHandles.get(StoreFiles.logFile(dir, activeBase));
+            if (log != null && log.channel.size() > logEnd) {
+                log.channel.truncate(logEnd);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not cut back the partial write of stream " + describe(), e);
+        }
+    }
+
+    private RuntimeException refusal() {
+        if (deleted) {
+            return new IllegalStateException("stream " + describe() + " was deleted");
+        }
+        if (store.isClosed()) {
+            return new IllegalStateException("file store is closed");
+        }
+        if (poisoned != null) {
+            return poisoned instanceof StorageFullException
+                    ? new StorageFullException("stream " + describe() + " refuses appends after: " + poisoned.getMessage(), poisoned.getCause())
+                    : new StorageIOException("stream " + describe() + " refuses appends after: " + poisoned.getMessage(), poisoned.getCause());
+        }
+        return store.failures().refusal();
+    }
+
+    private FileHandles.Handle pinDirty(Path file) throws IOException {
+        FileHandles.Handle h = dirtyHandles.get(file);
+        if (h == null) {
+            h = store.handles().pin(file);
+            dirtyHandles.put(file, h);
+        }
+        return h;
+    }
+
+    /**
+     * Forces everything this log wrote so far (payload, records, new files' directory entries).
+     * Called by the sync thread and the checkpointer. Costly: one {@code fdatasync} per dirty file.
+     */
+    void forceDirty() throws IOException {
+        forceLock.lock();
+        try {
+            Collection<FileHandles.Handle> handles;
+            List<Path> paths;
+            boolean gone;
+            synchronized (this) {
+                handles = dirtyHandles.values();
+                paths = dirtyPaths;
+                dirtyHandles = new HashMap<>();
+                dirtyPaths = new ArrayList<>();
+                gone = deleted;
+            }
+            try {
+                if (!gone) {
+                    for (FileHandles.Handle h : handles) {
+                        h.channel.force(false);
+                    }
+                    for (Path p : paths) {
+                        Fsync.path(p);
+                    }
+                }
+            } finally {
+                handles.forEach(store.handles()::unpin);
+            }
+        } finally {
+            forceLock.unlock();
+        }
+    }
+
+    @Override
+    public List<ByteBuffer> read(long from, long to) {
+        if (from >= to) {
+            return List.of();
+        }
+        List<long[]> parts = new ArrayList<>();
+        synchronized (this) {
+            if (from < base || to > tail) {
+                throw new IllegalArgumentException("read [" + from + ", " + to + ") of stream " + describe()
+                        + " outside [" + base + ", " + tail + "]");
+            }
+            LongList segs = segments();
+            for (int i = Math.max(0, segs.floorIndex(from)); i < segs.size() && segs.get(i) < to; i++) {
+                long segEnd = i + 1 < segs.size() ? segs.get(i + 1) : Long.MAX_VALUE;
+                long lo = Math.max(from, segs.get(i));
+                long hi = Math.min(to, segEnd);
+                if (hi > lo) {
+                    parts.add(new long[] {segs.get(i), lo, hi});
+                }
+            }
+        }
+        List<ByteBuffer> out = new ArrayList<>(parts.size());
+        for (long[] p : parts) {
+            out.add(readData(p[0], p[1], p[2]));
+        }
+        return out;
+    }
+
+    private ByteBuffer readData(long segment, long from, long to) {
+        Path file = StoreFiles.dataFile(dir, segment);
+        FileHandles.Handle h;
+        try {
+            h = store.handles().pin(file);
+        } catch (IOException e) {
+            throw store.failures().classify("opening " + file + " to read", e);
+        }
+        try {
+            ByteBuffer b = ByteBuffer.allocate((int) (to - from));
+            long at = from - segment;
+            while (b.hasRemaining()) {
+                if (h.channel.read(b, at + b.position()) < 0) {
+                    throw new IOException("end of file at byte " + (at + b.position()) + ", expected data up to " + (to - segment));
+                }
+            }
+            return b.flip();
+        } catch (IOException e) {
+            throw store.failures().classify("read of positions [" + from + ", " + to + ") from " + file, e);
+        } finally {
+            store.handles().unpin(h);
+        }
+    }
+
+    @Override
+    public synchronized long boundedEnd(long from, long limit, long maxBytes, boolean splittable) {
+        long cap = Math.min(limit, tail);
+        long want = from + maxBytes;
+        if (cap <= want) {
+            return cap;
+        }
+        if (splittable) {
+            return want;
+        }
+        LongList ends = messageEnds();
+        int i = ends.floorIndex(want);
+        if (i >= 0 && ends.get(i) > from) {
+            return ends.get(i);
+        }
+        int next = ends.higherIndex(from);
+        return next < ends.size() ? Math.min(ends.get(next), cap) : cap;
+    }
+
+    @Override
+    public synchronized boolean isMessageBoundary(long position) {
+        return position == base || messageEnds().contains(position);
+    }
+
+    @Override
+    public synchronized long[] boundariesToBatchEnd(long position) {
+        LongList ends = messageEnds();
+        int b = batchEnds.higherIndex(position);
+        if (b >= batchEnds.size()) {
+            return new long[0];
+        }
+        long batchEnd = batchEnds.get(b);
+        int from = ends.higherIndex(position);
+        int to = ends.floorIndex(batchEnd);
+        long[] out = new long[Math.max(0, to - from + 1)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ends.get(from + i);
+        }
+        return out;
+    }
+
+    @Override
+    public void touched(long nowMillis) {
+        if (nowMillis > lastAccessMillis) {
+            lastAccessMillis = nowMillis;
+            checkpointDirty = true;
+        }
+    }
+
+    @Override
+    public void delete() {
+        synchronized (this) {
+            if (deleted) {
+                return;
+            }
+            deleted = true;
+        }
+        store.deleteStream(this);
+    }
+
+    /** The segments of this stream, listed from the directory on first use (after a clean start). */
+    private LongList segments() {
+        if (segmentBases == null) {
+            try {
+                LongList list = new LongList();
+                for (long b : StreamRecovery.segmentBases(dir)) {
+                    if (b <= activeBase) {
+                        list.add(b);
+                    }
+                }
+                segmentBases = list;
+            } catch (IOException e) {
+                throw store.failures().classify("listing the segments of stream " + describe() + " in " + dir, e);
+            }
+        }
+        return segmentBases;
+    }
+
+    /**
+     * The message index, built on first use by reading the record logs (never the data). Note
+     * that this is expensive for a long stream: it reads every record once.
+     */
+    private LongList messageEnds() {
+        if (messageEnds != null) {
+            return messageEnds;
+        }
+        LongList ends = new LongList();
+        LongList batches = new LongList();
+        messageEnds = ends;
+        batchEnds = batches;
+        LongList segs = segments();
+        try {
+            for (int i = 0; i < segs.size(); i++) {
+                Path file = StoreFiles.logFile(dir, segs.get(i));
+                FileHandles.Handle h = store.handles().pin(file);
+                try {
+                    long limit = segs.get(i) == activeBase ? logEnd : h.channel.size();
+                    readIndex(h.channel, limit, file);
+                } finally {
+                    store.handles().unpin(h);
+                }
+            }
+        } catch (IOException e) {
+            messageEnds = null;
+            throw store.failures().classify("loading the message index of stream " + describe(), e);
+        }
+        return ends;
+    }
+
+    private void readIndex(FileChannel channel, long limit, Path file) throws IOException {
+        RecordReader reader = new RecordReader(channel, 0, limit);
+        try {
+            for (LogRecord r = reader.next(); r != null; r = reader.next()) {
+                index(r);
+            }
+        } catch (RecordFormat.CorruptFrameException e) {
+            messageEnds = null;
+            throw new IOException("record log " + file + " is corrupt at byte " + reader.offset()
+                    + " below the recovered end " + limit + ": " + e.getMessage());
+        }
+    }
+
+    private void index(LogRecord r) {
+        if (r.payloadLength() == 0) {
+            return;
+        }
+        for (int end : r.messageEnds()) {
+            messageEnds.add(r.position() + end);
+        }
+        batchEnds.add(r.end());
+    }
+
+    /** Writes a checkpoint when something changed since the last one; forces first so it claims only durable data. */
+    void checkpointIfDirty() {
+        if (!checkpointDirty) {
+            return;
+        }
+        checkpointDirty = false;
+        Checkpoint cp;
+        synchronized (this) {
+            if (deleted) {
+                return;
+            }
+            cp = snapshot();
+        }
+        try {
+            forceDirty();
+        } catch (IOException e) {
+            store.failures().fsyncFailed("fsync for the checkpoint of stream " + describe(), e);
+            return;
+        }
+        try {
+            SealedBlob.writeAtomically(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC, MetaCodec.checkpoint(cp), false);
+        } catch (IOException e) {
+            checkpointDirty = true;
+            LOG.log(System.Logger.Level.WARNING, "checkpoint of stream " + describe() + " failed; will retry", e);
+        }
+    }
+
+    /** The state of this log now. Durable only once {@link #forceDirty()} has run after it. */
+    synchronized Checkpoint snapshot() {
+        return new Checkpoint(tail, activeBase, logEnd, lastAccessMillis, state.copy());
+    }
+
+    synchronized RecoveredStream recovered() {
+        Map<String, long[]> producers = new HashMap<>();
+        state.producers.forEach((id, v) -> producers.put(id, v.clone()));
+        return new RecoveredStream(descriptor, this, state.closed, state.closedBy, state.lastStreamSeq, producers,
+                state.softDeleted, lastAccessMillis);
+    }
+
+    synchronized boolean isDeleted() {
+        return deleted;
+    }
+
+    String describe() {
+        String name = descriptor.name();
+        return descriptor.incarnation() + " (\"" + (name.length() > NAME_CLIP_CHARS ? name.substring(0, NAME_CLIP_CHARS) + "…" : name) + "\")";
+    }
+
+    private static int crc32c(byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(data);
+        return (int) crc.getValue();
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+        long p = at;
+        while (b.hasRemaining()) {
+            p += ch.write(b, p);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.durablestreams.store.file;
+
+import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.StreamDescriptor;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Bodies of the {@link SealedBlob} files, big-endian. A string is a 4-byte length and its UTF-8
+ * bytes (not {@code writeUTF}, which caps at 64 KiB), so names of any length round-trip.
+ *
+ * <pre>
+ * descriptor: name, incarnation(8), contentType, ttlSeconds?(8), expiresAt?, ttlRequested?(8),
+ *             expiresAtRequested?, createdAtMillis(8), sourceName?, sourceIncarnation(8),
+ *             forkPosition(8), forkOffsetRequested?, forkSubOffsetRequested(8)
+ * checkpoint: tail(8), segmentBase(8), logOffset(8), lastAccessMillis(8), flags(1: closed, softDeleted),
+ *             closedBy?(id, epoch(8), seq(8)), lastStreamSeq?, producerCount(4), {id, epoch(8), lastSeq(8)}*
+ * catalog:    count(4), {descriptor, checkpoint}*
+ * store meta: reservedIncarnations(8)
+ * </pre>
+ * ("?" = one presence byte, then the value when 1.)
+ */
+final class MetaCodec {
+    private MetaCodec() {}
+
+    /** A stream as the catalog lists it. */
+    record Entry(StreamDescriptor descriptor, Checkpoint checkpoint) {}
+
+    static byte[] descriptor(StreamDescriptor d) {
+        return encode(out -> writeDescriptor(out, d));
+    }
+
+    static StreamDescriptor descriptor(byte[] body) throws IOException {
+        return readDescriptor(input(body));
+    }
+
+    static byte[] checkpoint(Checkpoint c) {
+        return encode(out -> writeCheckpoint(out, c));
+    }
+
+    static Checkpoint checkpoint(byte[] body) throws IOException {
+        return readCheckpoint(input(body));
+    }
+
+    static byte[] catalog(Iterable<Entry> entries, int count) {
+        return encode(out -> {
+            out.writeInt(count);
+            for (Entry e : entries) {
+                writeDescriptor(out, e.descriptor());
+                writeCheckpoint(out, e.checkpoint());
+            }
+        });
+    }
+
+    static Map<Long, Entry> catalog(byte[] body) throws IOException {
+        DataInputStream in = input(body);
+        int count = in.readInt();
+        Map<Long, Entry> out = new HashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            StreamDescriptor d = readDescriptor(in);
+            out.put(d.incarnation(), new Entry(d, readCheckpoint(in)));
+        }
+        return out;
+    }
+
+    static byte[] storeMeta(long reservedIncarnations) {
+        return encode(out -> out.writeLong(reservedIncarnations));
+    }
+
+    static long storeMeta(byte[] body) throws IOException {
+        return input(body).readLong();
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private static byte[] encode(Writer w) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            w.write(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory encoding failed", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static DataInputStream input(byte[] body) {
+        return new DataInputStream(new ByteArrayInputStream(body));
+    }
+
+    private static void writeDescriptor(DataOutputStream out, StreamDescriptor d) throws IOException {
+        writeString(out, d.name());
+        out.writeLong(d.incarnation());
+        writeString(out, d.contentType());
+        writeNullableLong(out, d.ttlSeconds());
+        writeNullableString(out, d.expiresAt());
+        writeNullableLong(out, d.ttlRequested());
+        writeNullableString(out, d.expiresAtRequested());
+        out.writeLong(d.createdAtMillis());
+        writeNullableString(out, d.sourceName());
+        out.writeLong(d.sourceIncarnation());
+        out.writeLong(d.forkPosition());
+        writeNullableString(out, d.forkOffsetRequested());
+        out.writeLong(d.forkSubOffsetRequested());
+    }
+
+    private static StreamDescriptor readDescriptor(DataInputStream in) throws IOException {
+        return new StreamDescriptor(readString(in), in.readLong(), readString(in), readNullableLong(in),
+                readNullableString(in), readNullableLong(in), readNullableString(in), in.readLong(),
+                readNullableString(in), in.readLong(), in.readLong(), readNullableString(in), in.readLong());
+    }
+
+    private static void writeCheckpoint(DataOutputStream out, Checkpoint c) throws IOException {
+        WriterState s = c.state();
+        out.writeLong(c.tail());
+        out.writeLong(c.segmentBase());
+        out.writeLong(c.logOffset());
+        out.writeLong(c.lastAccessMillis());
+        out.writeByte((s.closed ? 1 : 0) | (s.softDeleted ? 2 : 0));
+        out.writeBoolean(s.closedBy != null);
+        if (s.closedBy != null) {
+            writeString(out, s.closedBy.id());
+            out.writeLong(s.closedBy.epoch());
+            out.writeLong(s.closedBy.seq());
+        }
+        writeNullableString(out, s.lastStreamSeq);
+        out.writeInt(s.producers.size());
+        for (Map.Entry<String, long[]> p : s.producers.entrySet()) {
+            writeString(out, p.getKey());
+            out.writeLong(p.getValue()[0]);
+            out.writeLong(p.getValue()[1]);
+        }
+    }
+
+    private static Checkpoint readCheckpoint(DataInputStream in) throws IOException {
+        long tail = in.readLong();
+        long segmentBase = in.readLong();
+        long logOffset = in.readLong();
+        long lastAccess = in.readLong();
+        int flags = in.readByte();
+        ProducerTuple closedBy = in.readBoolean() ? new ProducerTuple(readString(in), in.readLong(), in.readLong()) : null;
+        String lastSeq = readNullableString(in);
+        int n = in.readInt();
+        Map<String, long[]> producers = new HashMap<>(Math.max(4, n * 2));
+        for (int i = 0; i < n; i++) {
+            producers.put(readString(in), new long[] {in.readLong(), in.readLong()});
+        }
+        WriterState s = new WriterState(producers, lastSeq, (flags & 1) != 0, closedBy, (flags & 2) != 0);
+        return new Checkpoint(tail, segmentBase, logOffset, lastAccess, s);
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > in.available()) {
+            throw new IOException("string length " + n + " exceeds the " + in.available() + " bytes left");
+        }
+        return new String(in.readNBytes(n), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void writeNullableString(DataOutputStream out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            writeString(out, s);
+        }
+    }
+
+    private static String readNullableString(DataInputStream in) throws IOException {
+        return in.readBoolean() ? readString(in) : null;
+    }
+
+    private static void writeNullableLong(DataOutputStream out, Long v) throws IOException {
+        out.writeBoolean(v != null);
+        if (v != null) {
+            out.writeLong(v);
+        }
+    }
+
+    private static Long readNullableLong(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readLong() : null;
+    }
+}

@@ -1,0 +1,50 @@
+package io.durablestreams.store.file;
+
+import java.io.IOException;
+
+/**
+ * The single funnel for I/O errors (policy: {@link StorageIOException}). Classifies an
+ * {@link IOException} as disk-full or other, and after a failed {@code fsync} turns the whole
+ * store read-only until restart: a failed {@code fsync} is never retried.
+ *
+ * <p>Thread-safe.
+ */
+final class StorageFailures {
+    private static final System.Logger LOG = System.getLogger(StorageFailures.class.getName());
+    /** Text of {@code ENOSPC} as the JDK reports it: {@value}. */
+    private static final String NO_SPACE = "No space left on device";
+
+    private volatile StorageIOException fatal;
+
+    /** The typed exception for {@code e}; {@code what} names the operation, file and position. */
+    StorageIOException classify(String what, IOException e) {
+        String message = what + ": " + e.getMessage();
+        return isDiskFull(e) ? new StorageFullException(message, e) : new StorageIOException(message, e);
+    }
+
+    /** Records a failed {@code fsync}: from now on the store refuses every append. */
+    StorageIOException fsyncFailed(String what, IOException e) {
+        StorageIOException failure = classify(what, e);
+        if (fatal == null) {
+            fatal = failure;
+            LOG.log(System.Logger.Level.ERROR, "fsync failed; the file store is read-only until restart", e);
+        }
+        return failure;
+    }
+
+    /** The reason appends are refused, or null while the store is writable. */
+    StorageIOException refusal() {
+        StorageIOException f = fatal;
+        return f == null ? null : new StorageIOException("file store is read-only until restart after an fsync failure: "
+                + f.getMessage(), f.getCause());
+    }
+
+    private static boolean isDiskFull(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(NO_SPACE)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

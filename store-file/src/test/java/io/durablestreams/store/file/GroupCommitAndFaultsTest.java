@@ -1,0 +1,139 @@
+package io.durablestreams.store.file;
+
+import static io.durablestreams.store.file.StoreFixture.config;
+import static io.durablestreams.store.file.StoreFixture.descriptor;
+import static io.durablestreams.store.file.StoreFixture.only;
+import static io.durablestreams.store.file.StoreFixture.readAll;
+import static io.durablestreams.store.file.StoreFixture.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.durablestreams.engine.store.StreamLog;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Group commit ordering, the open-file bound, and injected I/O failures. */
+class GroupCommitAndFaultsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void futuresOfOneLogCompleteInCallOrderWhileManyStreamsAppendConcurrently() throws InterruptedException {
+        FileStorage store = new FileStorage(config(dir));
+        int streams = 8;
+        int appends = 200;
+        List<List<Integer>> completed = new ArrayList<>();
+        List<Thread> writers = new ArrayList<>();
+        List<CompletableFuture<Void>> all = Collections.synchronizedList(new ArrayList<>());
+        for (int s = 0; s < streams; s++) {
+            StreamLog log = store.createLog(descriptor(store, "s" + s));
+            List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+            completed.add(order);
+            writers.add(new Thread(() -> {
+                for (int i = 0; i < appends; i++) {
+                    int n = i;
+                    all.add(log.append(text(i + ",")).thenRun(() -> order.add(n)));
+                }
+            }));
+        }
+        writers.forEach(Thread::start);
+        for (Thread t : writers) {
+            t.join();
+        }
+        CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).join();
+
+        for (List<Integer> order : completed) {
+            assertThat(order).hasSize(appends).isSorted();
+        }
+        store.close();
+    }
+
+    @Test
+    void underTheIntervalPolicyAppendsAreAcknowledgedAtOnceAndStillRecovered() {
+        FileStorage store = new FileStorage(config(dir).withFsync(FsyncPolicy.INTERVAL, 3_600_000));
+        StreamLog log = store.createLog(descriptor(store, "s"));
+
+        assertThat(log.append(text("a;"))).isCompleted();
+        assertThat(log.append(text("b;"))).isCompleted();
+        store.abandon(); // a process crash: the page cache survives
+
+        FileStorage reopened = new FileStorage(config(dir));
+        assertThat(readAll(only(reopened.recover(), "s").log())).isEqualTo("a;b;");
+        reopened.close();
+    }
+
+    @Test
+    void openFilesStayWithinTheConfiguredBound() {
+        FileStorage store = new FileStorage(config(dir).withMaxOpenFiles(4));
+        List<StreamLog> logs = new ArrayList<>();
+        for (int s = 0; s < 20; s++) {
+            StreamLog log = store.createLog(descriptor(store, "s" + s));
+            log.append(text("data-" + s)).join();
+            logs.add(log);
+        }
+        for (StreamLog log : logs) {
+            assertThat(readAll(log)).startsWith("data-");
+        }
+
+        assertThat(store.openFileCount()).isLessThanOrEqualTo(4);
+        store.close();
+    }
+
+    @Test
+    void aFullDiskFailsTheAppendWithStorageFullAndDamagesNothing() {
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        FileStorage store = new FileStorage(config(dir).withOpener(FaultyChannel.opener(faults)));
+        StreamLog victim = store.createLog(descriptor(store, "victim"));
+        StreamLog other = store.createLog(descriptor(store, "other"));
+        victim.append(text("acked;")).join();
+
+        faults.tornBytes = 3;
+        faults.onWrite = new IOException("No space left on device");
+        CompletableFuture<Void> failed = victim.append(text("lost;"));
+        faults.onWrite = null;
+
+        assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasCauseInstanceOf(StorageFullException.class);
+        assertThat(readAll(victim)).isEqualTo("acked;");
+        assertThatThrownBy(() -> victim.append(text("later;")).join()).hasCauseInstanceOf(StorageFullException.class);
+        other.append(text("fine;")).join(); // space returned: other streams append again
+        store.abandon();
+
+        FileStorage reopened = new FileStorage(config(dir));
+        var streams = reopened.recover();
+        assertThat(readAll(only(streams, "victim").log())).isEqualTo("acked;");
+        assertThat(readAll(only(streams, "other").log())).isEqualTo("fine;");
+        reopened.close();
+    }
+
+    @Test
+    void aFailedFsyncFailsTheAppendAndTurnsTheStoreReadOnlyUntilRestart() {
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        FileStorage store = new FileStorage(config(dir).withOpener(FaultyChannel.opener(faults)));
+        StreamLog log = store.createLog(descriptor(store, "s"));
+        StreamLog other = store.createLog(descriptor(store, "other"));
+        log.append(text("acked;")).join();
+        other.sync().join();
+
+        faults.onForce = new IOException("Input/output error");
+        CompletableFuture<Void> failed = log.append(text("unsure;"));
+
+        assertThatThrownBy(failed::join).hasCauseInstanceOf(StorageIOException.class)
+                .cause().isNotInstanceOf(StorageFullException.class);
+        faults.onForce = null;
+        assertThatThrownBy(() -> other.append(text("refused;")).join()).hasCauseInstanceOf(StorageIOException.class);
+        assertThat(log.read(0, 6)).isNotEmpty(); // reads keep working
+        store.abandon();
+
+        FileStorage reopened = new FileStorage(config(dir));
+        assertThat(readAll(only(reopened.recover(), "s").log())).startsWith("acked;");
+        reopened.createLog(descriptor(reopened, "new")).append(text("writable again")).join();
+        reopened.close();
+    }
+}
