@@ -33,7 +33,7 @@ final class CreateHandler {
 
     /** The parsed and validated PUT. */
     private record Spec(String contentType, Long ttl, Instant expiresAt, String expiresAtText, boolean closed,
-                        String forkedFrom, String forkOffsetText, Offset forkOffset, long subOffset) {
+                        String forkedFrom, String forkOffsetText, Offset forkOffset, long subOffset, boolean restartable) {
         boolean isFork() {
             return forkedFrom != null;
         }
@@ -86,7 +86,7 @@ final class CreateHandler {
         long sub = HeaderRules.nonNegative(subText, ProtocolHeaders.STREAM_FORK_SUB_OFFSET, Integer.MAX_VALUE);
         String source = forkedFrom == null ? null : sourceName(forkedFrom, req);
         return new Spec(ct, ttl, expiresAt, expiresAt == null ? null : expText.trim(), closed, source,
-                forkOffsetText, forkOffset, Math.max(0, sub));
+                forkOffsetText, forkOffset, Math.max(0, sub), HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_RESTARTABLE)));
     }
 
     /** {@code Stream-Forked-From} is a URL path on this server; streams are keyed below the root. */
@@ -124,7 +124,8 @@ final class CreateHandler {
                 && spec.closed == s.closed
                 && Objects.equals(spec.forkedFrom, s.forkedFromRequested)
                 && (spec.forkOffsetText == null || Objects.equals(spec.forkOffset, Offset.parse(s.forkOffsetRequested == null ? "" : s.forkOffsetRequested)))
-                && spec.subOffset == s.forkSubOffsetRequested;
+                && spec.subOffset == s.forkSubOffsetRequested
+                && spec.restartable == s.restartable;
         if (!same) {
             throw Problem.conflict("stream-exists", "Stream already exists",
                     "stream " + Problem.clip(s.name) + " already exists with a different configuration");
@@ -170,7 +171,7 @@ final class CreateHandler {
         long now = clock.getAsLong();
         StreamDescriptor d = new StreamDescriptor(req.stream(), storage.nextIncarnation(), contentType, ttl, expiresText,
                 spec.ttl, spec.expiresAtText, now, spec.forkedFrom, source == null ? 0 : source.incarnation, base,
-                spec.forkOffsetText, spec.subOffset);
+                spec.forkOffsetText, spec.subOffset, spec.restartable);
         StreamLog log = storage.createLog(d);
         StreamState s = new StreamState(d, source, log, now);
         CompletableFuture<Void> stored = null;

@@ -60,11 +60,15 @@ final class Incarnations {
                 "offset " + o + " belongs to an earlier incarnation of " + Problem.clip(s.name)
                         + "; the stream was deleted and recreated (current incarnation " + format(s.incarnation) + ")")
                 .with(ProtocolHeaders.STREAM_INCARNATION, format(s.incarnation))
+                .with(ProtocolHeaders.STREAM_RESTARTABLE, Boolean.toString(s.restartable))
                 .with(ProtocolHeaders.CACHE_CONTROL, RESET_CACHE_CONTROL);
     }
 
     /** Adds the {@code Stream-Incarnation} header naming the stream a response describes. */
     static io.durablestreams.engine.http.Response tag(io.durablestreams.engine.http.Response r, StreamState s) {
+        if (s.restartable) {
+            r.header(ProtocolHeaders.STREAM_RESTARTABLE, "true");
+        }
         return r.header(ProtocolHeaders.STREAM_INCARNATION, format(s.incarnation));
     }
 

@@ -41,6 +41,7 @@ final class StreamState {
     final String forkedFromRequested;
     final String forkOffsetRequested;
     final long forkSubOffsetRequested;
+    final boolean restartable;
 
     final StreamLog log;
 
@@ -77,6 +78,7 @@ final class StreamState {
         this.forkedFromRequested = d.sourceName();
         this.forkOffsetRequested = d.forkOffsetRequested();
         this.forkSubOffsetRequested = d.forkSubOffsetRequested();
+        this.restartable = d.restartable();
         this.log = log;
         this.writtenTail = log.tail();
         this.visibleTail = writtenTail;

@@ -17,6 +17,8 @@ package io.durablestreams.engine.store;
  * @param forkPosition           where a fork diverges (its first own position); 0 when not a fork
  * @param forkOffsetRequested    the request's Stream-Fork-Offset text, or null
  * @param forkSubOffsetRequested the request's Stream-Fork-Sub-Offset (0 when absent)
+ * @param restartable            whether readers may restart on their own after a reset
+ *                               ({@code Stream-Restartable}, stream-incarnations extension)
  */
 public record StreamDescriptor(
         String name,
@@ -31,7 +33,8 @@ public record StreamDescriptor(
         long sourceIncarnation,
         long forkPosition,
         String forkOffsetRequested,
-        long forkSubOffsetRequested) {
+        long forkSubOffsetRequested,
+        boolean restartable) {
 
     public boolean isFork() {
         return sourceName != null;

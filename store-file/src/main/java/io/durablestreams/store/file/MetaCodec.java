@@ -18,7 +18,7 @@ import java.util.Map;
  * <pre>
  * descriptor: name, incarnation(8), contentType, ttlSeconds?(8), expiresAt?, ttlRequested?(8),
  *             expiresAtRequested?, createdAtMillis(8), sourceName?, sourceIncarnation(8),
- *             forkPosition(8), forkOffsetRequested?, forkSubOffsetRequested(8)
+ *             forkPosition(8), forkOffsetRequested?, forkSubOffsetRequested(8), restartable(1)
  * checkpoint: tail(8), segmentBase(8), logOffset(8), lastAccessMillis(8), flags(1: closed, softDeleted),
  *             closedBy?(id, epoch(8), seq(8)), lastStreamSeq?, producerCount(4), {id, epoch(8), lastSeq(8)}*
  * catalog:    count(4), {descriptor, checkpoint}*
@@ -109,12 +109,14 @@ final class MetaCodec {
         out.writeLong(d.forkPosition());
         writeNullableString(out, d.forkOffsetRequested());
         out.writeLong(d.forkSubOffsetRequested());
+        out.writeBoolean(d.restartable());
     }
 
     private static StreamDescriptor readDescriptor(DataInputStream in) throws IOException {
         return new StreamDescriptor(readString(in), in.readLong(), readString(in), readNullableLong(in),
                 readNullableString(in), readNullableLong(in), readNullableString(in), in.readLong(),
-                readNullableString(in), in.readLong(), in.readLong(), readNullableString(in), in.readLong());
+                readNullableString(in), in.readLong(), in.readLong(), readNullableString(in), in.readLong(),
+                in.readBoolean());
     }
 
     private static void writeCheckpoint(DataOutputStream out, Checkpoint c) throws IOException {

@@ -269,7 +269,7 @@ class FileStorageRecoveryTest {
         StreamLog source = store.createLog(src);
         source.append(text("abcdef")).join();
         StreamDescriptor fork = new StreamDescriptor("fork", store.nextIncarnation(), "text/plain", null, null, null, null,
-                1L, "src", src.incarnation(), 4, null, 0);
+                1L, "src", src.incarnation(), 4, null, 0, true);
         StreamLog forkLog = store.createLog(fork);
         forkLog.append(text("XY")).join();
         store.abandon();
@@ -277,6 +277,7 @@ class FileStorageRecoveryTest {
         FileStorage reopened = new FileStorage(config(dir));
         List<RecoveredStream> streams = reopened.recover();
         assertThat(streams).extracting(r -> r.descriptor().name()).containsExactly("src", "fork");
+        assertThat(streams.get(1).descriptor()).as("descriptor round-trips").isEqualTo(fork);
         StreamLog f = streams.get(1).log();
         assertThat(f.base()).isEqualTo(4);
         assertThat(f.tail()).isEqualTo(6);

@@ -59,7 +59,7 @@ public final class StartupBenchmark {
         List<MetaCodec.Entry> entries = new ArrayList<>(count);
         for (long inc = 1; inc <= count; inc++) {
             StreamDescriptor d = new StreamDescriptor("bench/stream-" + inc, inc, "application/json", null, null, null, null,
-                    1_000L, null, 0, 0, null, 0);
+                    1_000L, null, 0, 0, null, 0, false);
             Path streamDir = StoreFiles.streamDir(dir, inc);
             Files.createDirectories(streamDir);
             Files.write(streamDir.resolve(StoreFiles.STREAM_META), SealedBlob.seal(SealedBlob.STREAM_MAGIC, MetaCodec.descriptor(d)));
