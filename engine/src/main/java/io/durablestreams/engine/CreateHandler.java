@@ -179,7 +179,15 @@ final class CreateHandler {
             if (initial != null || spec.closed) {
                 byte[] data = initial == null ? new byte[0] : initial.data();
                 int[] ends = initial == null ? new int[0] : initial.messageEnds();
-                stored = log.append(new AppendEntry(data, ends, null, null, spec.closed));
+                try {
+                    stored = log.append(new AppendEntry(data, ends, null, null, spec.closed));
+                } catch (io.durablestreams.engine.store.StorageException e) {
+                    log.delete();
+                    if (source != null) {
+                        registry.dropForkRef(source);
+                    }
+                    throw e;
+                }
                 s.writtenTail += data.length;
                 s.visibleTail = s.writtenTail;
                 s.closed = spec.closed;

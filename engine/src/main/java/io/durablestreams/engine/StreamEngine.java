@@ -3,6 +3,7 @@ package io.durablestreams.engine;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.engine.store.ControlStore;
+import io.durablestreams.engine.store.StorageException;
 import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.subscriptions.StreamDirectory;
@@ -78,6 +79,9 @@ public final class StreamEngine implements AutoCloseable {
             };
         } catch (Problem p) {
             return CompletableFuture.completedFuture(p.response());
+        } catch (StorageException e) {
+            // nothing was stored and no state changed; the binding answers 507 or 500
+            return CompletableFuture.failedFuture(e);
         }
     }
 

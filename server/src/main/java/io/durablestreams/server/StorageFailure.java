@@ -1,14 +1,12 @@
 package io.durablestreams.server;
 
-/**
- * Maps a storage failure to a response: a full disk is 507 Insufficient Storage, anything else
- * 500. The class names are matched so the binding needs no dependency on a particular store.
- */
+import io.durablestreams.engine.store.StorageException;
+
+/** Maps a storage failure to a response: a full disk is 507 Insufficient Storage, anything else 500. */
 record StorageFailure(int status, String type, String detail) {
     static StorageFailure of(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause()) {
-            String name = t.getClass().getSimpleName();
-            if (name.equals("StorageFullException")) {
+            if (t instanceof StorageException se && se.diskFull()) {
                 return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
             }
         }

@@ -25,7 +25,10 @@ public interface StreamLog {
      * Stores {@code entry} at {@link #tail()}, with its writer state (producer tuple,
      * Stream-Seq, closure) in the same atomic record. An entry without data records only the
      * writer state (a close). The returned future completes when the entry is durable per the
-     * store's policy, or exceptionally if it could not be stored; futures complete in call order.
+     * store's policy, or exceptionally if it could not be made durable; futures complete in call order.
+     *
+     * @throws StorageException if the bytes could not be written at all; then nothing was stored,
+     *                          the log is unchanged and later appends may succeed
      */
     CompletableFuture<Void> append(AppendEntry entry);
 

@@ -180,15 +180,25 @@ final class FileStreamLog implements StreamLog {
     }
 
     /** Fails this append and every later one: the engine already counted these bytes in its tail. */
+    /**
+     * A write failed: cut the partial bytes back. When that works the log is exactly as before
+     * the call, so the failure is thrown to the caller (nothing was stored; a later append may
+     * succeed, e.g. once disk space returns). When it does not, the stream refuses appends until
+     * a restart lets recovery cut the torn tail by checksum.
+     */
     private CompletableFuture<Void> failWrite(String what, IOException e) {
-        poisoned = store.failures().classify(what + " of stream " + describe(), e);
+        StorageIOException failure = store.failures().classify(what + " of stream " + describe(), e);
+        if (cutBack()) {
+            LOG.log(System.Logger.Level.WARNING, failure.getMessage() + "; nothing was stored");
+            throw failure;
+        }
+        poisoned = failure;
         LOG.log(System.Logger.Level.ERROR, poisoned.getMessage() + "; the stream refuses appends until restart", e);
-        cutBack();
         return store.committer().submit(this, poisoned);
     }
 
-    /** Best effort: removes the partial bytes of a failed write (recovery would cut them by CRC anyway). */
-    private void cutBack() {
+    /** Removes the partial bytes of a failed write; false if that failed too (recovery cuts them by CRC). */
+    private boolean cutBack() {
         try {
             FileHandles.Handle data = dirtyHandles.get(StoreFiles.dataFile(dir, activeBase));
             if (data != null && data.channel.size() > tail - activeBase) {
@@ -198,8 +208,10 @@ final class FileStreamLog implements StreamLog {
             if (log != null && log.channel.size() > logEnd) {
                 log.channel.truncate(logEnd);
             }
+            return true;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "could not cut back the partial write of stream " + describe(), e);
+            return false;
         }
     }
 

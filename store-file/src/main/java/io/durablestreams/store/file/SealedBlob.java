@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
 
 /**
  * A small file written whole and replaced atomically: {@code store.meta}, {@code stream.meta},
- * {@code checkpoint} and {@code catalog}. Big-endian layout:
+ * {@code checkpoint}, {@code catalog} and control records. Big-endian layout:
  *
  * <pre>
  * offset  size  field
@@ -32,6 +32,7 @@ final class SealedBlob {
     static final int STREAM_MAGIC = 0x4453534d;     // "DSSM"
     static final int CHECKPOINT_MAGIC = 0x44534350; // "DSCP"
     static final int CATALOG_MAGIC = 0x44534341;    // "DSCA"
+    static final int CONTROL_MAGIC = 0x4453434b;    // "DSCK"
     private static final int HEADER_LENGTH = 10;
     private static final int CRC_LENGTH = 4;
 

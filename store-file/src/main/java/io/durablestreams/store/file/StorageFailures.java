@@ -18,6 +18,11 @@ final class StorageFailures {
 
     /** The typed exception for {@code e}; {@code what} names the operation, file and position. */
     StorageIOException classify(String what, IOException e) {
+        return wrap(e, what);
+    }
+
+    /** The typed exception for an I/O error outside the append path (no store-wide effect). */
+    static StorageIOException wrap(IOException e, String what) {
         String message = what + ": " + e.getMessage();
         return isDiskFull(e) ? new StorageFullException(message, e) : new StorageIOException(message, e);
     }

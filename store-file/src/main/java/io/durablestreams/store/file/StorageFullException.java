@@ -12,4 +12,9 @@ public final class StorageFullException extends StorageIOException {
     public StorageFullException(String message, IOException cause) {
         super(message, cause);
     }
+
+    @Override
+    public boolean diskFull() {
+        return true;
+    }
 }

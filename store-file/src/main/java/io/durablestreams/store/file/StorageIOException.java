@@ -1,7 +1,7 @@
 package io.durablestreams.store.file;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.durablestreams.engine.store.StorageException;
 
 /**
  * An append, sync or delete failed because the file system reported an I/O error.
@@ -13,7 +13,7 @@ import java.io.UncheckedIOException;
  * report success for data that is gone. Either way nothing acknowledged before is touched, reads
  * keep working, and a restart recovers the longest checksummed prefix.
  */
-public class StorageIOException extends UncheckedIOException {
+public class StorageIOException extends StorageException {
     public StorageIOException(String message, IOException cause) {
         super(message, cause);
     }

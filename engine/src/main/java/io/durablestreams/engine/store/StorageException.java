@@ -1,0 +1,20 @@
+package io.durablestreams.engine.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A store could not do what was asked because of the storage underneath (I/O error, full disk).
+ * An append that fails with it was not acknowledged and, by the store's contract, left nothing
+ * visible; the server answers 507 when {@link #diskFull()}, else 500.
+ */
+public class StorageException extends UncheckedIOException {
+    public StorageException(String message, IOException cause) {
+        super(message, cause);
+    }
+
+    /** True when the device is full ({@code ENOSPC}): retrying after space is freed may succeed. */
+    public boolean diskFull() {
+        return false;
+    }
+}
