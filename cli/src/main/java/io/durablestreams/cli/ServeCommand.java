@@ -2,18 +2,24 @@ package io.durablestreams.cli;
 
 import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.engine.store.ControlStore;
 import io.durablestreams.engine.store.StreamStorage;
+import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.store.memory.MemoryStorage;
 import io.durablestreams.server.DurableStreamsServer;
 import io.durablestreams.server.ServerConfig;
+import io.durablestreams.store.file.FileControlStore;
 import io.durablestreams.store.file.FileStorage;
 import io.durablestreams.store.file.FileStoreConfig;
 import io.durablestreams.store.file.FsyncPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,6 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the Durable Streams server. Streams live under /v1/stream/.")
 final class ServeCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     enum Store { memory, file }
 
     enum Fsync { always, interval }
@@ -65,22 +74,86 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--public-url", description = "Base URL clients use to reach this server, e.g. https://streams.example.com (default: the request's Host).")
     String publicUrl;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1 via ALPN). Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--h2c", description = "Also accept cleartext HTTP/2 (prior knowledge or Upgrade: h2c).")
+    boolean h2c;
+
+    @Option(names = "--compression-threshold", defaultValue = "" + ServerConfig.DEFAULT_COMPRESSION_THRESHOLD_BYTES,
+            description = "gzip catch-up bodies at least this many bytes when the client accepts gzip; 0 disables (default: ${DEFAULT-VALUE}).")
+    int compressionThreshold;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN:read=PREFIX|...:write=PREFIX|...",
+            description = "Accept this bearer token with read/write access to streams whose names start with a prefix (* = all). Repeatable.")
+    List<String> authTokens = new ArrayList<>();
+
+    @Option(names = "--jwt-hs256-secret-file", description = "Accept HS256 JWTs signed with the secret in this file (>= 32 bytes); grants come from the ds_read/ds_write claims.")
+    Path jwtSecretFile;
+
+    @Option(names = "--jwt-rs256-public-key", description = "Accept RS256 JWTs verified with this PEM public key; grants come from the ds_read/ds_write claims.")
+    Path jwtPublicKey;
+
+    @Option(names = "--rate-limit", description = "Requests per second allowed per client address; more get 429 with Retry-After (default: no limit).")
+    Double rateLimit;
+
+    @Option(names = "--rate-limit-burst", description = "Requests a client may send at once before --rate-limit applies (default: one second's worth).")
+    Integer rateLimitBurst;
+
+    @Option(names = "--access-log", defaultValue = "off", description = "Access log on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    AccessLogFormat accessLog;
+
+    @Option(names = "--shutdown-grace", defaultValue = "10s", description = "On SIGTERM, how long to wait for in-flight appends and live reads to finish (default: ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    @Option(names = "--immutable-start-urls", description = "Answer reads from the beginning with 307 to the stream incarnation's own first offset, "
+            + "so complete chunks are cacheable as immutable (stream-incarnations extension).")
+    boolean immutableStartUrls;
+
+    @Option(names = "--rotate-webhook-key", description = "Generate a new webhook signing key at startup; old public keys stay in the JWKS.")
+    boolean rotateWebhookKey;
+
+    @Option(names = "--test-faults", hidden = true, description = "Serve the fault-injection endpoint /_test/inject-error (tests only; never in production).")
+    boolean testFaults;
+
+    enum AccessLogFormat { off, text, json }
+
     @Override
     public Integer call() throws Exception {
         EngineConfig engineConfig = EngineConfig.defaults()
                 .withLongPollTimeoutMillis(longPollTimeout.toMillis())
                 .withSseReconnectMillis(sseReconnectInterval.toMillis())
                 .withMaxAppendBytes(maxAppendBytes)
-                .withReadChunkBytes(readChunkBytes);
+                .withReadChunkBytes(readChunkBytes)
+                .withImmutableStartUrls(immutableStartUrls);
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
         StreamStorage storage = switch (store) {
             case memory -> new MemoryStorage();
             case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
                     .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
                     .withMaxOpenFiles(maxOpenFiles));
         };
-        StreamEngine engine = new StreamEngine(engineConfig, storage, System::currentTimeMillis, RandomGenerator.getDefault());
+        ControlStore control = store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
+        StreamEngine engine = new StreamEngine(engineConfig, storage, control, System::currentTimeMillis, RandomGenerator.getDefault());
+        if (rotateWebhookKey) {
+            System.err.println("new webhook signing key: " + engine.rotateWebhookSigningKey());
+        }
         ServerConfig config = new ServerConfig(host, port, ServerConfig.DEFAULT_STREAM_ROOT, corsOrigin,
-                publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), engineConfig);
+                publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), engineConfig)
+                .withTls(tlsCert == null ? null : new ServerConfig.Tls(tlsCert, tlsKey))
+                .withH2c(h2c)
+                .withCompressionThresholdBytes(compressionThreshold)
+                .withAuth(AuthOptions.config(authTokens, jwtSecretFile, jwtPublicKey))
+                .withRateLimit(rateLimit == null ? null : new ServerConfig.RateLimit(rateLimit,
+                        rateLimitBurst != null ? rateLimitBurst : (int) Math.max(1, Math.ceil(rateLimit))))
+                .withAccessLog(ServerConfig.AccessLog.valueOf(accessLog.name().toUpperCase(java.util.Locale.ROOT)))
+                .withShutdownGraceMillis(shutdownGrace.toMillis())
+                .withTestFaults(testFaults);
         DurableStreamsServer server = new DurableStreamsServer(config, engine).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -134,7 +134,7 @@ public final class DurableStreamsServer implements AutoCloseable {
             p.addLast("auth", auth);
         }
         if (config.testFaults()) {
-            p.addLast("test-faults", new FaultInjectionHandler(faults, standard));
+            p.addLast("test-faults", new FaultInjectionHandler(faults, standard, config.streamRoot()));
         }
         p.addLast("streams", new StreamRequestHandler(engine, config, standard, metrics, shuttingDown::get));
         p.addLast("sse-writability", new SseWritability());

@@ -82,11 +82,18 @@ final class FaultInjectionHandler extends ChannelDuplexHandler {
 
     private final Faults faults;
     private final StandardHeaders standard;
+    private final String streamRoot;
     private Fault active;
 
-    FaultInjectionHandler(Faults faults, StandardHeaders standard) {
+    /**
+     * Paths are matched as sent and, for requests under {@code streamRoot}, also relative to it, so
+     * a runner whose server URL is the stream root ({@code http://host/v1/stream}) can name streams
+     * {@code /name} and reach the endpoint at {@code /v1/stream/_test/inject-error}.
+     */
+    FaultInjectionHandler(Faults faults, StandardHeaders standard, String streamRoot) {
         this.faults = faults;
         this.standard = standard;
+        this.streamRoot = streamRoot;
     }
 
     @Override
@@ -96,11 +103,13 @@ final class FaultInjectionHandler extends ChannelDuplexHandler {
             return;
         }
         String path = new QueryStringDecoder(req.uri()).rawPath();
-        if (path.equals(ENDPOINT)) {
+        String relative = path.startsWith(streamRoot) ? path.substring(streamRoot.length() - 1) : null;
+        if (path.equals(ENDPOINT) || ENDPOINT.equals(relative)) {
             control(ctx, req);
             return;
         }
-        Fault f = faults.consume(path, req.method().name());
+        Fault matched = faults.consume(path, req.method().name());
+        Fault f = matched == null && relative != null ? faults.consume(relative, req.method().name()) : matched;
         if (f == null) {
             ctx.fireChannelRead(msg);
             return;

@@ -79,6 +79,8 @@ final class Adapter {
         };
     }
 
+    private String serverUrl;
+
     void shutdown() {
         for (IdempotentProducer p : producers.values()) {
             closeQuietly(p);
@@ -86,8 +88,14 @@ final class Adapter {
         producers.clear();
     }
 
+    /** ADAPTER.md: the stream URL is the server URL followed by the path, even when the server URL has a path. */
+    private String url(String path) {
+        return serverUrl + path;
+    }
+
     private ObjectNode init(JsonNode command) {
-        client = DurableStreamsClient.newBuilder().baseUrl(text(command, "serverUrl")).build();
+        serverUrl = text(command, "serverUrl").replaceAll("/+$", "");
+        client = DurableStreamsClient.newBuilder().build();
         ObjectNode reply = Replies.success(mapper, "init");
         reply.put("clientName", "durable-streams-java");
         reply.put("clientVersion", "0.1.0");
@@ -116,7 +124,7 @@ final class Adapter {
             options.body(command.get("data").asText());
         }
         headers(command).forEach(options::header);
-        CreateResult result = client.stream(path).create(options.build());
+        CreateResult result = client.stream(url(path)).create(options.build());
         contentTypes.put(path, contentType);
         ObjectNode reply = Replies.success(mapper, "create");
         reply.put("status", result.created() ? 201 : 200);
@@ -126,7 +134,7 @@ final class Adapter {
 
     private ObjectNode connect(JsonNode command) {
         String path = text(command, "path");
-        DurableStream stream = client.stream(path);
+        DurableStream stream = client.stream(url(path));
         StreamInfo info = stream.head(headers(command));
         rememberContentType(path, info.contentType());
         ObjectNode reply = Replies.success(mapper, "connect");
@@ -137,7 +145,7 @@ final class Adapter {
 
     private ObjectNode head(JsonNode command) {
         String path = text(command, "path");
-        StreamInfo info = client.stream(path).head(headers(command));
+        StreamInfo info = client.stream(url(path)).head(headers(command));
         rememberContentType(path, info.contentType());
         ObjectNode reply = Replies.success(mapper, "head");
         reply.put("status", 200);
@@ -175,7 +183,7 @@ final class Adapter {
     }
 
     private ObjectNode delete(JsonNode command) {
-        client.stream(text(command, "path")).delete(headers(command));
+        client.stream(url(text(command, "path"))).delete(headers(command));
         ObjectNode reply = Replies.success(mapper, "delete");
         reply.put("status", 200);
         return reply;
@@ -187,7 +195,7 @@ final class Adapter {
                 : contentTypes.getOrDefault(path, OCTET_STREAM);
         byte[] body = command.hasNonNull("data") ? command.get("data").asText().getBytes(StandardCharsets.UTF_8)
                 : null;
-        AppendResult result = client.stream(path, contentType).close(body);
+        AppendResult result = client.stream(url(path), contentType).close(body);
         ObjectNode reply = Replies.success(mapper, "close");
         reply.put("status", 200);
         putIfNotNull(reply, "finalOffset", result.nextOffset());
@@ -317,7 +325,7 @@ final class Adapter {
 
     private DurableStream stream(JsonNode command) {
         String path = text(command, "path");
-        return client.stream(path, contentTypes.get(path));
+        return client.stream(url(path), contentTypes.get(path));
     }
 
     private void rememberContentType(String path, String contentType) {
