@@ -156,17 +156,20 @@ final class FaultInjectionHandler extends ChannelDuplexHandler {
         }
         active = null;
         if (msg instanceof FullHttpResponse full) {
-            ByteBuf body = full.content();
+            // the body may wrap the store's own (read-only) buffers: mutate a copy, never the data
+            ByteBuf body = Unpooled.copiedBuffer(full.content());
             if (f.truncateBodyBytes != null && body.readableBytes() > f.truncateBodyBytes) {
                 body.writerIndex(body.readerIndex() + f.truncateBodyBytes);
             }
             if (f.corruptBody && body.isReadable()) {
                 corrupt(body);
             }
-            if (full.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
-                HttpUtil.setContentLength(full, body.readableBytes());
+            FullHttpResponse mutated = full.replace(body);
+            full.release();
+            if (mutated.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                HttpUtil.setContentLength(mutated, body.readableBytes());
             }
-            ctx.write(full, promise);
+            ctx.write(mutated, promise);
             return;
         }
         ctx.write(msg, promise);

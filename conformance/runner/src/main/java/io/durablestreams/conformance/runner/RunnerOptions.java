@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * @param help print usage and exit
  */
 record RunnerOptions(Path adapter, Path cases, String serverUrl, Path referenceServer, long timeoutMs,
-                     List<Pattern> tests, List<Pattern> suites, boolean includeSkipped, boolean help) {
+                     List<Pattern> tests, List<Pattern> suites, boolean includeSkipped, boolean help,
+                     java.util.Map<String, String> deviations) {
 
     static final String USAGE = """
             usage: ds-client-conformance-runner [options]
@@ -33,6 +34,8 @@ record RunnerOptions(Path adapter, Path cases, String serverUrl, Path referenceS
               --test ID                run only this test (id or suite/id, * wildcard; repeatable)
               --suite ID               run only this suite (* wildcard; repeatable)
               --include-skipped        also run tests the suite marks skip
+              --deviation ID=REASON    the server under test deliberately differs from what case ID asserts:
+                                       its failure is reported as a deviation, and the run fails if it passes
               --help                   this text""";
 
     static RunnerOptions parse(String[] args) {
@@ -46,6 +49,7 @@ record RunnerOptions(Path adapter, Path cases, String serverUrl, Path referenceS
         List<Pattern> suites = new ArrayList<>();
         boolean includeSkipped = false;
         boolean help = false;
+        java.util.Map<String, String> deviations = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -66,11 +70,20 @@ record RunnerOptions(Path adapter, Path cases, String serverUrl, Path referenceS
                 case "--test" -> tests.add(glob(value(args, ++i, a)));
                 case "--suite" -> suites.add(glob(value(args, ++i, a)));
                 case "--include-skipped" -> includeSkipped = true;
+                case "--deviation" -> {
+                    String v = value(args, ++i, a);
+                    int eq = v.indexOf('=');
+                    if (eq <= 0 || eq == v.length() - 1) {
+                        throw new IllegalArgumentException("--deviation needs ID=REASON, got " + v);
+                    }
+                    deviations.put(v.substring(0, eq), v.substring(eq + 1));
+                }
                 case "--help", "-h" -> help = true;
                 default -> throw new IllegalArgumentException("unknown option: " + a);
             }
         }
-        return new RunnerOptions(adapter, cases, serverUrl, reference, timeoutMs, tests, suites, includeSkipped, help);
+        return new RunnerOptions(adapter, cases, serverUrl, reference, timeoutMs, tests, suites, includeSkipped, help,
+                deviations);
     }
 
     boolean selectsSuite(String suiteId) {
