@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration tests (Maven), then the official conformance suites.
+# Runs every test: unit and integration tests (Maven), the official server conformance suite on
+# both stores, the official client conformance cases against the reference server (also with a
+# non-UTF-8 default charset) and against ours, and the kill -9 crash test of the file store.
 # Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use.
+#   DS_CRASH_CYCLES (default 30) sets the number of crash-test kill cycles.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -8,4 +11,14 @@ echo "== unit and integration tests"
 mvn -B -q verify
 echo "== server conformance suite, in-memory store"
 scripts/server-conformance.sh memory
+echo "== server conformance suite, file store"
+scripts/server-conformance.sh file
+echo "== client conformance, Java client against the Node reference server"
+scripts/client-conformance.sh reference | tail -3
+echo "== client conformance, Java client against the reference server, LANG=C"
+LANG=C LC_ALL=C scripts/client-conformance.sh reference | tail -3
+echo "== client conformance, Java client against our server"
+scripts/client-conformance.sh ours | tail -3
+echo "== crash test: kill -9 under load, ${DS_CRASH_CYCLES:-30} cycles"
+scripts/crash-test.sh "${DS_CRASH_CYCLES:-30}" | tail -6
 echo "== all tests passed"
