@@ -25,7 +25,7 @@ import java.util.stream.Stream;
 
 /**
  * The durable file store: one directory per stream incarnation (layout: {@link StoreFiles},
- * FORMAT.md), group commit ({@link GroupCommitter}), recovery ({@link StreamRecovery}).
+ * ARCHITECTURE.md ("The file store")), group commit ({@link GroupCommitter}), recovery ({@link StreamRecovery}).
  *
  * <p>Startup: after a clean shutdown ({@code clean-shutdown} marker present) the {@code catalog}
  * alone describes every stream and no stream directory is read; segment lists and message

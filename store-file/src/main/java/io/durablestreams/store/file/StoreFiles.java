@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Every file and directory name of the store, in one place (the layout is described in
- * FORMAT.md). Stream names never appear in paths: a stream's directory is named by its
+ * ARCHITECTURE.md ("The file store")). Stream names never appear in paths: a stream's directory is named by its
  * incarnation id, and its name lives inside {@code stream.meta}.
  *
  * <pre>
