@@ -13,6 +13,7 @@ package io.durablestreams.engine;
  * @param immutableStartUrls    answer catch-up reads from the beginning ({@code offset=-1} or none)
  *                              with a 307 to the incarnation's own first offset, whose complete
  *                              chunks are then cacheable as immutable (stream-incarnations extension)
+ * @param sweepIntervalMillis   how often expired streams are reclaimed in the background
  */
 public record EngineConfig(
         long longPollTimeoutMillis,
@@ -21,7 +22,8 @@ public record EngineConfig(
         int readChunkBytes,
         int sseEventBytes,
         int maxStreamNameBytes,
-        boolean immutableStartUrls) {
+        boolean immutableStartUrls,
+        long sweepIntervalMillis) {
 
     /** {@value} */
     public static final long DEFAULT_LONG_POLL_TIMEOUT_MILLIS = 30_000;
@@ -35,10 +37,12 @@ public record EngineConfig(
     public static final int DEFAULT_SSE_EVENT_BYTES = 64 * 1024;
     /** {@value} */
     public static final int DEFAULT_MAX_STREAM_NAME_BYTES = 1024;
+    /** {@value} */
+    public static final long DEFAULT_SWEEP_INTERVAL_MILLIS = 60_000;
 
     public EngineConfig {
         if (longPollTimeoutMillis <= 0 || sseReconnectMillis <= 0 || maxAppendBytes <= 0
-                || readChunkBytes <= 0 || sseEventBytes <= 0 || maxStreamNameBytes <= 0) {
+                || readChunkBytes <= 0 || sseEventBytes <= 0 || maxStreamNameBytes <= 0 || sweepIntervalMillis <= 0) {
             throw new IllegalArgumentException("engine limits must be positive");
         }
     }
@@ -46,26 +50,26 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(DEFAULT_LONG_POLL_TIMEOUT_MILLIS, DEFAULT_SSE_RECONNECT_MILLIS,
                 DEFAULT_MAX_APPEND_BYTES, DEFAULT_READ_CHUNK_BYTES, DEFAULT_SSE_EVENT_BYTES,
-                DEFAULT_MAX_STREAM_NAME_BYTES, false);
+                DEFAULT_MAX_STREAM_NAME_BYTES, false, DEFAULT_SWEEP_INTERVAL_MILLIS);
     }
 
     public EngineConfig withLongPollTimeoutMillis(long v) {
-        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
+        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
     }
 
     public EngineConfig withSseReconnectMillis(long v) {
-        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
+        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
     }
 
     public EngineConfig withMaxAppendBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
     }
 
     public EngineConfig withImmutableStartUrls(boolean v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, v);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, v, sweepIntervalMillis);
     }
 
     public EngineConfig withReadChunkBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes, immutableStartUrls);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
     }
 }

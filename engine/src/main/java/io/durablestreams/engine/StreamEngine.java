@@ -30,6 +30,7 @@ public final class StreamEngine implements AutoCloseable {
     private final ReadHandler read;
     private final SubscriptionManager subscriptions;
     private volatile String publicRoot = "http://127.0.0.1:4437/v1/stream/";
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
 
     public StreamEngine(EngineConfig config, StreamStorage storage, LongSupplier clockMillis, RandomGenerator random) {
         this(config, storage, new MemoryControlStore(), clockMillis, random);
@@ -49,6 +50,13 @@ public final class StreamEngine implements AutoCloseable {
         this.create = new CreateHandler(registry, storage, clockMillis, subscriptions::streamChanged);
         this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ds-expiry-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweepExpired, config.sweepIntervalMillis(), config.sweepIntervalMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     public EngineConfig config() {
@@ -190,6 +198,16 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
+    /** Expires and reclaims every stream past its TTL or Expires-At now; returns how many. */
+    public int sweepExpired() {
+        try {
+            return registry.sweep();
+        } catch (RuntimeException e) {
+            System.getLogger(StreamEngine.class.getName()).log(System.Logger.Level.WARNING, "expiry sweep failed", e);
+            return 0;
+        }
+    }
+
     /** Number of streams known, soft-deleted ones included. */
     public int streamCount() {
         return registry.size();
@@ -201,6 +219,7 @@ public final class StreamEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.shutdownNow();
         subscriptions.close();
         storage.close();
     }

@@ -49,6 +49,23 @@ final class StreamRegistry {
         return s;
     }
 
+    /**
+     * Expires every stream whose TTL or Expires-At has passed, freeing its storage (or soft-deleting
+     * it while forks read it). Streams also expire when touched; this reclaims the untouched ones.
+     * Returns how many were expired.
+     */
+    int sweep() {
+        long now = clock.getAsLong();
+        int expired = 0;
+        for (StreamState s : streams.values()) {
+            if (!s.softDeleted && !s.removed && s.isExpired(now)) {
+                expire(s);
+                expired++;
+            }
+        }
+        return expired;
+    }
+
     /** Publishes a new stream; false if another one took the name first. */
     boolean publish(StreamState s) {
         return streams.putIfAbsent(s.name, s) == null;

@@ -356,6 +356,16 @@ class StreamEngineTest {
         }
 
         @Test
+        void theSweeperReclaimsExpiredStreamsNobodyTouches() {
+            h.call("PUT", "idle").header("content-type", "text/plain").header("stream-ttl", "1").body("x").send();
+            create("keep", "text/plain", null);
+            assertThat(h.engine.sweepExpired()).isZero();
+            h.advance(1_000);
+            assertThat(h.engine.sweepExpired()).isEqualTo(1);
+            assertThat(h.engine.streamCount()).isEqualTo(1);
+        }
+
+        @Test
         void expiresAtIsAbsolute() {
             String at = java.time.Instant.ofEpochMilli(h.now.get() + 5_000).toString();
             h.call("PUT", "e").header("content-type", "text/plain").header("stream-expires-at", at).send();
