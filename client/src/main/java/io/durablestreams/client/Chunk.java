@@ -8,7 +8,8 @@ import java.util.Arrays;
  *
  * <p>{@link #offset()} is the checkpoint: persist it after processing {@link #data()} and resume a later
  * read from it to continue exactly after this chunk. Empty chunks are delivered only to signal a state
- * change: reaching the tail ({@link #upToDate()}) or EOF ({@link #closed()}).
+ * change: reaching the tail ({@link #upToDate()}), EOF ({@link #closed()}) or a restart after the stream
+ * was recreated ({@link #reset()}).
  *
  * <p>For JSON streams {@link #data()} is one JSON array holding the batch's messages (empty when the
  * batch has none).
@@ -19,13 +20,19 @@ public final class Chunk {
     private final String cursor;
     private final boolean upToDate;
     private final boolean closed;
+    private final boolean reset;
 
     Chunk(byte[] data, String offset, String cursor, boolean upToDate, boolean closed) {
+        this(data, offset, cursor, upToDate, closed, false);
+    }
+
+    Chunk(byte[] data, String offset, String cursor, boolean upToDate, boolean closed, boolean reset) {
         this.data = data;
         this.offset = offset;
         this.cursor = cursor;
         this.upToDate = upToDate;
         this.closed = closed;
+        this.reset = reset;
     }
 
     /** The chunk's bytes (a copy). */
@@ -68,6 +75,16 @@ public final class Chunk {
         return closed;
     }
 
+    /**
+     * Whether the stream was deleted and recreated and the read restarted (stream-incarnations
+     * extension): this empty chunk is the first of the new incarnation, and everything delivered before
+     * it belongs to a stream that no longer exists. Clear state derived from it, and checkpoint
+     * {@link #offset()} as usual.
+     */
+    public boolean reset() {
+        return reset;
+    }
+
     byte[] rawData() {
         return data;
     }
@@ -75,7 +92,7 @@ public final class Chunk {
     @Override
     public boolean equals(Object o) {
         return o instanceof Chunk c && Arrays.equals(data, c.data) && offset.equals(c.offset)
-                && java.util.Objects.equals(cursor, c.cursor) && upToDate == c.upToDate && closed == c.closed;
+                && java.util.Objects.equals(cursor, c.cursor) && upToDate == c.upToDate && closed == c.closed && reset == c.reset;
     }
 
     @Override
@@ -86,6 +103,6 @@ public final class Chunk {
     @Override
     public String toString() {
         return "Chunk{bytes=" + data.length + ", offset=" + offset + ", upToDate=" + upToDate + ", closed=" + closed
-                + "}";
+                + (reset ? ", reset=true" : "") + "}";
     }
 }

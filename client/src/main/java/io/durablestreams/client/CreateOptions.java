@@ -14,6 +14,7 @@ public final class CreateOptions {
     private final Long ttlSeconds;
     private final String expiresAt;
     private final boolean closed;
+    private final boolean restartable;
     private final byte[] body;
     private final Map<String, String> headers;
 
@@ -22,6 +23,7 @@ public final class CreateOptions {
         this.ttlSeconds = b.ttlSeconds;
         this.expiresAt = b.expiresAt;
         this.closed = b.closed;
+        this.restartable = b.restartable;
         this.body = b.body;
         this.headers = Map.copyOf(b.headers);
     }
@@ -51,6 +53,11 @@ public final class CreateOptions {
         return closed;
     }
 
+    /** Whether readers may restart on their own when the stream is recreated ({@code Stream-Restartable}). */
+    public boolean restartable() {
+        return restartable;
+    }
+
     byte[] body() {
         return body;
     }
@@ -65,6 +72,7 @@ public final class CreateOptions {
         private Long ttlSeconds;
         private String expiresAt;
         private boolean closed;
+        private boolean restartable;
         private byte[] body;
         private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -101,6 +109,18 @@ public final class CreateOptions {
         /** Create the stream closed: the initial body (if any) is all it will ever hold. */
         public Builder closed(boolean closed) {
             this.closed = closed;
+            return this;
+        }
+
+        /**
+         * Declares the stream restartable ({@code Stream-Restartable: true}, stream-incarnations
+         * extension): if it is ever deleted and created again, readers that hold its offsets restart
+         * from the new incarnation instead of failing with {@link StreamResetException}. Suits streams
+         * whose consumers can rebuild their state from scratch (caches, live views). Default
+         * {@code false}.
+         */
+        public Builder restartable(boolean restartable) {
+            this.restartable = restartable;
             return this;
         }
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A handle to one stream URL: create, inspect, append to, close, delete, fork and read it.
@@ -12,6 +13,13 @@ import java.util.Objects;
  * type it learned from {@link #create}, {@link #head} or {@link #connect} and uses it for appends
  * (default {@code application/octet-stream}).
  *
+ * <p>A handle also pins the stream's incarnation (stream-incarnations extension): the
+ * {@code Stream-Incarnation} of its {@link #create}, {@link #connect}, fork creation, or — if none of
+ * those came first — of its first {@link #head} or write. Every later append, close and delete carries
+ * it as a precondition, so a handle never writes into a stream that was deleted and created again
+ * under the same URL: such writes fail with {@link IncarnationChangedException} and write nothing.
+ * Against servers without the extension nothing is pinned and nothing is sent.
+ *
  * <p>All methods block until the server answered (after retries) and throw a
  * {@link DurableStreamException} subclass on failure.
  */
@@ -19,6 +27,7 @@ public final class DurableStream {
     private final DurableStreamsClient client;
     private final URI url;
     private volatile String contentType;
+    private final AtomicReference<String> incarnation = new AtomicReference<>();
 
     DurableStream(DurableStreamsClient client, URI url, String contentType) {
         this.client = client;
@@ -34,6 +43,14 @@ public final class DurableStream {
     /** The content type this handle learned or was created with, or {@code null} if none yet. */
     public String contentType() {
         return contentType;
+    }
+
+    /**
+     * The pinned incarnation (16 digits) that writes carry as {@code Stream-Incarnation}, or {@code null}
+     * if none was learned yet (or the server does not support the extension).
+     */
+    public String incarnation() {
+        return incarnation.get();
     }
 
     /** Creates an empty, open {@code application/octet-stream} stream; 200 if it already exists alike. */
@@ -54,10 +71,13 @@ public final class DurableStream {
                         : Long.toString(options.ttlSeconds()))
                 .header(ProtocolHeaders.STREAM_EXPIRES_AT, options.expiresAt())
                 .header(ProtocolHeaders.STREAM_CLOSED, options.closed() ? "true" : null)
+                .header(ProtocolHeaders.STREAM_RESTARTABLE, options.restartable() ? "true" : null)
                 .headers(options.headers())
                 .body(options.body());
         Response response = transport().execute(r);
         contentType = options.contentType();
+        // Creating is choosing the stream: whatever this handle pinned before (a deleted incarnation) is over.
+        repin(response);
         return new CreateResult(response.status() == 201, response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
                 response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
@@ -69,6 +89,7 @@ public final class DurableStream {
      * @throws StreamNotFoundException if this (source) stream does not exist
      * @throws BadRequestException if the fork offset is beyond this stream's tail or malformed
      * @throws StreamConflictException if {@code target} exists with a different configuration
+     * @throws StreamResetException if the fork offset belongs to an earlier incarnation of this stream
      */
     public CreateResult fork(DurableStream target, ForkOptions options) {
         Objects.requireNonNull(target, "target");
@@ -85,6 +106,7 @@ public final class DurableStream {
         String forkType = response.header(ProtocolHeaders.CONTENT_TYPE);
         target.contentType = forkType != null ? forkType : options.contentType() != null ? options.contentType()
                 : contentType;
+        target.repin(response);
         return new CreateResult(response.status() == 201, response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
                 response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
@@ -100,6 +122,10 @@ public final class DurableStream {
 
     /** {@link #head()} with extra headers for this request. */
     public StreamInfo head(Map<String, String> headers) {
+        return head(headers, false);
+    }
+
+    private StreamInfo head(Map<String, String> headers, boolean repin) {
         Response response = transport().execute(new Request(Request.Kind.HEAD, "HEAD", url).headers(headers));
         String offset = response.header(ProtocolHeaders.STREAM_NEXT_OFFSET);
         if (offset == null || offset.isEmpty()) {
@@ -112,18 +138,25 @@ public final class DurableStream {
         }
         Long ttl = response.longHeader(ProtocolHeaders.STREAM_TTL).isPresent()
                 ? response.longHeader(ProtocolHeaders.STREAM_TTL).getAsLong() : null;
+        if (repin) {
+            repin(response);
+        } else {
+            pinIfFirst(response);
+        }
         return new StreamInfo(offset, type, response.flag(ProtocolHeaders.STREAM_CLOSED), ttl,
-                response.header(ProtocolHeaders.STREAM_EXPIRES_AT));
+                response.header(ProtocolHeaders.STREAM_EXPIRES_AT), response.header(ProtocolHeaders.STREAM_INCARNATION),
+                response.flag(ProtocolHeaders.STREAM_RESTARTABLE));
     }
 
     /**
-     * Opens an existing stream without creating it: verifies it exists and learns its content type.
-     * Equivalent to {@link #head()}.
+     * Opens an existing stream without creating it: verifies it exists, learns its content type and pins
+     * its current incarnation (replacing any pinned before: this is how a handle moves on to a stream
+     * that was recreated, after an {@link IncarnationChangedException}).
      *
      * @throws StreamNotFoundException if the stream does not exist
      */
     public StreamInfo connect() {
-        return head();
+        return head(Map.of(), true);
     }
 
     /** Appends bytes; see {@link #append(byte[], AppendOptions)}. */
@@ -153,6 +186,7 @@ public final class DurableStream {
      * @throws StreamClosedException if the stream is closed
      * @throws SequenceConflictException if {@code options.seq()} is not greater than the last one
      * @throws BadRequestException for an empty body or invalid JSON
+     * @throws IncarnationChangedException if the stream was recreated since this handle pinned it
      */
     public AppendResult append(byte[] data, AppendOptions options) {
         Objects.requireNonNull(data, "data");
@@ -160,10 +194,12 @@ public final class DurableStream {
                 .header(ProtocolHeaders.CONTENT_TYPE, options.contentType() != null ? options.contentType()
                         : effectiveContentType())
                 .header(ProtocolHeaders.STREAM_SEQ, options.seq())
+                .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
                 .headers(options.headers())
                 .params(options.params())
                 .body(data);
         Response response = transport().execute(r);
+        pinIfFirst(response);
         return new AppendResult(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
                 response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
@@ -197,8 +233,10 @@ public final class DurableStream {
         Request r = new Request(Request.Kind.CLOSE, "POST", url)
                 .header(ProtocolHeaders.STREAM_CLOSED, "true")
                 .header(ProtocolHeaders.CONTENT_TYPE, hasBody ? effectiveContentType() : null)
+                .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
                 .body(hasBody ? finalData : null);
         Response response = transport().execute(r);
+        pinIfFirst(response);
         return new AppendResult(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET), true);
     }
 
@@ -206,6 +244,7 @@ public final class DurableStream {
      * Deletes the stream and its data (§5.4).
      *
      * @throws StreamNotFoundException if it does not exist
+     * @throws IncarnationChangedException if the stream was recreated since this handle pinned it
      */
     public void delete() {
         delete(Map.of());
@@ -213,7 +252,9 @@ public final class DurableStream {
 
     /** {@link #delete()} with extra headers for this request. */
     public void delete(Map<String, String> headers) {
-        transport().execute(new Request(Request.Kind.DELETE, "DELETE", url).headers(headers));
+        transport().execute(new Request(Request.Kind.DELETE, "DELETE", url)
+                .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
+                .headers(headers));
     }
 
     /** Reads everything from the beginning up to the current tail; see {@link #read(ReadOptions)}. */
@@ -229,6 +270,8 @@ public final class DurableStream {
      *
      * @throws StreamNotFoundException if the stream does not exist
      * @throws InvalidOffsetException if the offset is malformed
+     * @throws StreamResetException if the offset belongs to an earlier incarnation of the stream and the
+     *         read does not restart (see {@link ReadOptions.Builder#onReset(ResetHandler)})
      */
     public ReadResponse read(ReadOptions options) {
         ReadSession session = new ReadSession(transport(), url, options);
@@ -245,6 +288,20 @@ public final class DurableStream {
      */
     public IdempotentProducer producer(ProducerOptions options) {
         return new IdempotentProducer(this, options, client.json());
+    }
+
+    private void repin(Response response) {
+        String current = response.header(ProtocolHeaders.STREAM_INCARNATION);
+        if (current != null) {
+            incarnation.set(current);
+        }
+    }
+
+    private void pinIfFirst(Response response) {
+        String current = response.header(ProtocolHeaders.STREAM_INCARNATION);
+        if (current != null) {
+            incarnation.compareAndSet(null, current);
+        }
     }
 
     Transport transport() {

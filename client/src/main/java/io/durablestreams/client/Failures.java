@@ -2,6 +2,8 @@ package io.durablestreams.client;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /** Turns error responses into the typed exceptions of {@link DurableStreamException}. */
@@ -55,13 +57,52 @@ final class Failures {
                 return new StreamConflictException("Conflict (" + what + ")" + detail, status, url, null);
             }
             case 410:
+                if ("stream-reset".equals(problemType(r.body()))) {
+                    return streamReset(r, what);
+                }
                 return new OffsetGoneException("Gone (" + what + "): offset no longer retained or stream deleted"
                         + detail, status, url, null);
+            case 412:
+                if ("incarnation-mismatch".equals(problemType(r.body()))) {
+                    String pinned = r.sentHeaders().get(ProtocolHeaders.STREAM_INCARNATION);
+                    String current = r.header(ProtocolHeaders.STREAM_INCARNATION);
+                    return new IncarnationChangedException("Stream " + url + " was recreated: pinned incarnation "
+                            + pinned + ", current " + current + "; nothing was written (" + what + ")", status, url,
+                            pinned, current, List.of());
+                }
+                break;
             default:
                 break;
         }
         return new UnexpectedStatusException("Unexpected HTTP " + status + " (" + what + ")" + detail, status, url,
                 null);
+    }
+
+    /** The offset a read ({@code offset} parameter) or fork ({@code Stream-Fork-Offset}) was rejected for. */
+    private static StreamResetException streamReset(Response r, String what) {
+        String offset = r.sentParams().get("offset");
+        if (offset == null) {
+            offset = r.sentHeaders().get(ProtocolHeaders.STREAM_FORK_OFFSET);
+        }
+        String old = ProtocolHeaders.incarnationOf(offset);
+        String current = r.header(ProtocolHeaders.STREAM_INCARNATION);
+        boolean restartable = r.flag(ProtocolHeaders.STREAM_RESTARTABLE);
+        return new StreamResetException("Stream " + r.url() + " was reset (" + what + "): offset " + offset
+                + " belongs to incarnation " + old + ", the stream is now incarnation " + current
+                + (restartable ? " (restartable)" : ""), r.status(), r.url(), old, current, restartable);
+    }
+
+    /** The {@code type} of an {@code application/problem+json} body, or {@code null}. */
+    private static String problemType(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        try {
+            Object parsed = SimpleJsonCodec.INSTANCE.parse(new String(body, StandardCharsets.UTF_8));
+            return parsed instanceof Map<?, ?> problem && problem.get("type") instanceof String type ? type : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The start of the server's error body, printable characters only, for messages. */

@@ -40,11 +40,12 @@ final class HttpBatchSender implements ProducerPipeline.BatchSender {
                 .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(attempt.seq()))
                 .header(ProtocolHeaders.CONTENT_TYPE, body.length > 0 ? contentType : null)
                 .header(ProtocolHeaders.STREAM_CLOSED, attempt.closeStream() ? "true" : null)
+                .header(ProtocolHeaders.STREAM_INCARNATION, attempt.incarnation())
                 .body(body.length > 0 ? body : null);
         try {
             Response response = stream.transport().execute(r);
             return new ProducerPipeline.Outcome.Accepted(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
-                    response.status() == 204);
+                    response.status() == 204, response.header(ProtocolHeaders.STREAM_INCARNATION));
         } catch (StaleEpochException e) {
             return new ProducerPipeline.Outcome.Stale(e);
         } catch (SequenceGapException e) {

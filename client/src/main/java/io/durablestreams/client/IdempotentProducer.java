@@ -26,6 +26,12 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()}. After a failure the producer is unusable ({@code append} and {@code flush} rethrow
  * it); create a new one, with a higher epoch if the failure was a fence ({@link StaleEpochException}).
  *
+ * <p>Incarnations (stream-incarnations extension): the producer pins the incarnation of its stream
+ * handle (or, if the handle has none, the one its first acknowledged batch reports) and every batch
+ * carries it, so it never writes into a stream that was deleted and created again under the same URL.
+ * If that happens it fails with {@link IncarnationChangedException}, which lists every item that was
+ * not delivered; {@link #continueOnNewIncarnation()} then lets it write to the new stream.
+ *
  * <p>Thread-safe: appends from several threads are ordered as they acquire the producer's lock. The
  * producer owns two kinds of daemon threads (HTTP sends, linger timer) unless you supply executors in
  * {@link ProducerOptions}; {@link #close()} releases them.
@@ -57,7 +63,8 @@ public final class IdempotentProducer implements AutoCloseable {
         this.ownExecutor = executor == null ? Executors.newCachedThreadPool(daemon("durable-streams-producer")) : null;
         this.sender = new HttpBatchSender(stream, options.producerId(), contentType, options.headers(),
                 executor != null ? executor : ownExecutor);
-        this.pipeline = new ProducerPipeline(sender, options.epoch(), options.autoClaim(), options.maxInFlight());
+        this.pipeline = new ProducerPipeline(sender, options.epoch(), options.autoClaim(), options.maxInFlight(),
+                stream.incarnation());
         this.ownScheduler = options.scheduler() == null;
         this.scheduler = ownScheduler
                 ? Executors.newSingleThreadScheduledExecutor(daemon("durable-streams-linger"))
@@ -81,6 +88,11 @@ public final class IdempotentProducer implements AutoCloseable {
      */
     public String lastOffset() {
         return pipeline.lastOffset();
+    }
+
+    /** The incarnation this producer writes to, or {@code null} while none is known. */
+    public String incarnation() {
+        return pipeline.incarnation();
     }
 
     /** Queues UTF-8 text; see {@link #append(byte[])}. */
@@ -150,10 +162,18 @@ public final class IdempotentProducer implements AutoCloseable {
     /**
      * Sends everything queued and waits until the server acknowledged it.
      *
+     * @throws IncarnationChangedException if the stream was recreated: nothing more was written, and the
+     *         exception lists every item that was not delivered
      * @throws DurableStreamException the first failure of any batch (this call's or an earlier one's)
      * @throws ReadCancelledException if the thread is interrupted while waiting
      */
     public void flush() {
+        drain();
+        throwIfFailed();
+    }
+
+    /** Sends everything accumulated and waits until no batch is pending. */
+    private void drain() {
         synchronized (lock) {
             enqueueAccumulated();
         }
@@ -165,7 +185,23 @@ public final class IdempotentProducer implements AutoCloseable {
             throw new ReadCancelledException("flush of producer " + options.producerId() + " interrupted", 0,
                     stream.url(), e);
         }
-        throwIfFailed();
+    }
+
+    /**
+     * After an {@link IncarnationChangedException}: pins the stream's new incarnation and continues on
+     * it with the next epoch at sequence 0, as a fresh producer would. Nothing is re-sent: append again
+     * whatever of {@link IncarnationChangedException#undeliveredItems()} belongs in the new stream.
+     *
+     * @throws IllegalStateException if the producer has not failed with an incarnation change
+     * @throws ReadCancelledException if the thread is interrupted while in-flight batches complete
+     */
+    public void continueOnNewIncarnation() {
+        drain();
+        if (!(pipeline.failure() instanceof IncarnationChangedException changed)) {
+            throw new IllegalStateException("producer " + options.producerId()
+                    + " has not failed with an incarnation change: " + pipeline.failure());
+        }
+        pipeline.continueOn(changed.currentIncarnation(), pipeline.epoch() + 1);
     }
 
     /** Closes the stream, after flushing; see {@link #closeStream(byte[])}. */
@@ -202,7 +238,8 @@ public final class IdempotentProducer implements AutoCloseable {
             throwIfFailed();
         }
         synchronized (lock) {
-            closeAttempt = new ProducerPipeline.Attempt(finalBatch, entry.epoch, entry.seq, true);
+            closeAttempt = new ProducerPipeline.Attempt(finalBatch, entry.epoch, entry.seq, true,
+                    pipeline.incarnation());
             closeOffset = entry.resultOffset;
         }
         return new AppendResult(entry.resultOffset, true);
@@ -220,6 +257,11 @@ public final class IdempotentProducer implements AutoCloseable {
 
     private void throwIfFailed() {
         DurableStreamException failure = pipeline.failure();
+        if (failure instanceof IncarnationChangedException) {
+            // The list of undelivered items is complete only once nothing is pending any more.
+            drain();
+            throw ((IncarnationChangedException) pipeline.failure()).withUndelivered(pipeline.undeliveredItems());
+        }
         if (failure != null) {
             throw failure;
         }

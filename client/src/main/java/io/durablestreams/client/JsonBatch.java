@@ -11,10 +11,16 @@ import java.util.List;
  * @param offset the checkpoint: resume after this batch from here
  * @param upToDate whether the reader had caught up with the tail
  * @param closed whether this batch ends the stream (EOF)
+ * @param reset whether the read restarted on a recreated stream here; see {@link Chunk#reset()}
  */
-public record JsonBatch(List<Object> messages, String offset, boolean upToDate, boolean closed) {
+public record JsonBatch(List<Object> messages, String offset, boolean upToDate, boolean closed, boolean reset) {
     /** Copies {@code messages}. */
     public JsonBatch {
         messages = Collections.unmodifiableList(new ArrayList<>(messages));
+    }
+
+    /** A batch that is not a reset marker. */
+    public JsonBatch(List<Object> messages, String offset, boolean upToDate, boolean closed) {
+        this(messages, offset, upToDate, closed, false);
     }
 }

@@ -25,6 +25,10 @@ import java.util.function.Consumer;
  *       order;</li>
  *   <li>anything else: the producer fails; queued batches fail with it.</li>
  * </ul>
+ * <b>Incarnation:</b> every attempt carries the pinned incarnation (the stream handle's, or the one
+ * the first acknowledgement reports). A 412 fails the producer like any other error; the failed
+ * batches are kept, in append order, for {@link #undeliveredItems()}, until
+ * {@link #continueOn(String, long)} starts over on the new incarnation.
  * <b>Claim barrier:</b> while the epoch is not confirmed (autoClaim before the first accepted batch, or
  * after a re-claim), only one batch is in flight and no other batch has a sequence number, so a claim
  * never strands pipelined batches in the old epoch.
@@ -35,13 +39,17 @@ final class ProducerPipeline {
     static final int MAX_GAP_RETRIES = 8;
 
     /** A request to send one batch with the given producer coordinates. */
-    record Attempt(Batch batch, long epoch, long seq, boolean closeStream) {
+    record Attempt(Batch batch, long epoch, long seq, boolean closeStream, String incarnation) {
     }
 
     /** What the server said about one attempt. */
     sealed interface Outcome {
-        /** 200 (new data) or 204 (duplicate of an earlier attempt). */
-        record Accepted(String nextOffset, boolean duplicate) implements Outcome {
+        /** 200 (new data) or 204 (duplicate of an earlier attempt), with the stream's incarnation if sent. */
+        record Accepted(String nextOffset, boolean duplicate, String incarnation) implements Outcome {
+            /** From a server without the stream-incarnations extension. */
+            Accepted(String nextOffset, boolean duplicate) {
+                this(nextOffset, duplicate, null);
+            }
         }
 
         /** 403: fenced by {@code serverEpoch}. */
@@ -71,15 +79,18 @@ final class ProducerPipeline {
     static final class Entry {
         final Batch batch;
         final boolean closeStream;
+        /** Position in append order, to list undelivered batches in that order. */
+        final long ordinal;
         long epoch;
         long seq;
         private State state = State.QUEUED;
         private int gapRetries;
         String resultOffset;
 
-        Entry(Batch batch, boolean closeStream) {
+        Entry(Batch batch, boolean closeStream, long ordinal) {
             this.batch = batch;
             this.closeStream = closeStream;
+            this.ordinal = ordinal;
         }
 
         boolean succeeded() {
@@ -94,6 +105,9 @@ final class ProducerPipeline {
     private final Condition changed = lock.newCondition();
     private final Deque<Entry> queued = new ArrayDeque<>();
     private final List<Entry> sequenced = new ArrayList<>();
+    private final List<Entry> failed = new ArrayList<>();
+    private long enqueued;
+    private String incarnation;
     private long epoch;
     private long nextSeq;
     private boolean epochConfirmed;
@@ -103,9 +117,10 @@ final class ProducerPipeline {
     private DurableStreamException failure;
     private String lastOffset;
 
-    ProducerPipeline(BatchSender sender, long epoch, boolean autoClaim, int maxInFlight) {
+    ProducerPipeline(BatchSender sender, long epoch, boolean autoClaim, int maxInFlight, String incarnation) {
         this.sender = sender;
         this.epoch = epoch;
+        this.incarnation = incarnation;
         this.autoClaim = autoClaim;
         this.maxInFlight = maxInFlight;
         this.epochConfirmed = !autoClaim;
@@ -113,11 +128,12 @@ final class ProducerPipeline {
 
     /** Queues a batch without dispatching; call {@link #pump()} afterwards (outside caller locks). */
     Entry enqueue(Batch batch, boolean closeStream) {
-        Entry e = new Entry(batch, closeStream);
+        Entry e;
         lock.lock();
         try {
+            e = new Entry(batch, closeStream, enqueued++);
             if (failure != null) {
-                e.state = State.FAILED;
+                markFailed(e);
             } else {
                 queued.add(e);
             }
@@ -130,6 +146,7 @@ final class ProducerPipeline {
     /** Dispatches whatever the window allows. */
     void pump() {
         List<Entry> toSend = new ArrayList<>();
+        String pinned;
         lock.lock();
         try {
             if (reclaiming && inFlight == 0) {
@@ -156,12 +173,13 @@ final class ProducerPipeline {
                     toSend.add(e);
                 }
             }
+            pinned = incarnation;
             changed.signalAll();
         } finally {
             lock.unlock();
         }
         for (Entry e : toSend) {
-            sender.send(new Attempt(e.batch, e.epoch, e.seq, e.closeStream), outcome -> onOutcome(e, outcome));
+            sender.send(new Attempt(e.batch, e.epoch, e.seq, e.closeStream, pinned), outcome -> onOutcome(e, outcome));
         }
     }
 
@@ -190,13 +208,13 @@ final class ProducerPipeline {
     private void failAllWaiting() {
         sequenced.removeIf(e -> {
             if (e.state != State.IN_FLIGHT) {
-                e.state = State.FAILED;
+                markFailed(e);
                 return true;
             }
             return false;
         });
         for (Entry e : queued) {
-            e.state = State.FAILED;
+            markFailed(e);
         }
         queued.clear();
         reclaiming = false;
@@ -210,6 +228,9 @@ final class ProducerPipeline {
                 e.state = State.DONE;
                 e.resultOffset = a.nextOffset();
                 epochConfirmed = true;
+                if (incarnation == null) {
+                    incarnation = a.incarnation();
+                }
                 if (a.nextOffset() != null && (lastOffset == null || a.nextOffset().compareTo(lastOffset) > 0)) {
                     lastOffset = a.nextOffset();
                 }
@@ -236,11 +257,16 @@ final class ProducerPipeline {
     }
 
     private void fail(Entry e, DurableStreamException error) {
-        e.state = State.FAILED;
+        markFailed(e);
         sequenced.remove(e);
         if (failure == null) {
             failure = error;
         }
+    }
+
+    private void markFailed(Entry e) {
+        e.state = State.FAILED;
+        failed.add(e);
     }
 
     private static DurableStreamException errorOf(Outcome outcome) {
@@ -279,6 +305,56 @@ final class ProducerPipeline {
         lock.lock();
         try {
             return failure;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The items of every failed batch, in append order (for {@link IncarnationChangedException}). */
+    List<byte[]> undeliveredItems() {
+        lock.lock();
+        try {
+            List<byte[]> items = new ArrayList<>();
+            failed.stream().sorted(java.util.Comparator.comparingLong(e -> e.ordinal))
+                    .forEach(e -> items.addAll(e.batch.items()));
+            return items;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Starts over after an {@link IncarnationChangedException}: pins {@code newIncarnation}, moves to
+     * {@code newEpoch} at sequence 0 (the new stream knows nothing of this producer) and forgets the
+     * failure and the failed batches.
+     *
+     * @throws IllegalStateException unless the pipeline is idle and failed with an incarnation change
+     */
+    void continueOn(String newIncarnation, long newEpoch) {
+        lock.lock();
+        try {
+            if (!(failure instanceof IncarnationChangedException) || inFlight > 0 || !queued.isEmpty()
+                    || !sequenced.isEmpty()) {
+                throw new IllegalStateException("the producer has not failed with an incarnation change"
+                        + " (failure: " + failure + ", in flight: " + inFlight + ")");
+            }
+            failure = null;
+            failed.clear();
+            incarnation = newIncarnation;
+            epoch = newEpoch;
+            nextSeq = 0;
+            epochConfirmed = !autoClaim;
+            reclaimEpoch = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The incarnation attempts carry, or {@code null} while none is known. */
+    String incarnation() {
+        lock.lock();
+        try {
+            return incarnation;
         } finally {
             lock.unlock();
         }

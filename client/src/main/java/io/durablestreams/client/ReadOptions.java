@@ -11,6 +11,8 @@ public final class ReadOptions {
     private final Map<String, String> headers;
     private final Map<String, String> params;
     private final boolean sseFallback;
+    private final ResetHandler onReset;
+    private final RestartMode restartMode;
 
     private ReadOptions(Builder b) {
         this.offset = b.offset;
@@ -18,6 +20,8 @@ public final class ReadOptions {
         this.headers = Map.copyOf(b.headers);
         this.params = Map.copyOf(b.params);
         this.sseFallback = b.sseFallback;
+        this.onReset = b.onReset;
+        this.restartMode = b.restartMode;
     }
 
     /** A builder: from the beginning, catch-up only. */
@@ -40,6 +44,16 @@ public final class ReadOptions {
         return sseFallback;
     }
 
+    /** Decides whether a read of a restartable stream restarts after a reset. */
+    public ResetHandler onReset() {
+        return onReset;
+    }
+
+    /** Where a restarted read continues. */
+    public RestartMode restartMode() {
+        return restartMode;
+    }
+
     Map<String, String> headers() {
         return headers;
     }
@@ -55,6 +69,8 @@ public final class ReadOptions {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final Map<String, String> params = new LinkedHashMap<>();
         private boolean sseFallback = true;
+        private ResetHandler onReset = ResetHandler.ALWAYS_RESTART;
+        private RestartMode restartMode = RestartMode.HARD;
 
         private Builder() {
         }
@@ -94,6 +110,24 @@ public final class ReadOptions {
          */
         public Builder sseFallback(boolean sseFallback) {
             this.sseFallback = sseFallback;
+            return this;
+        }
+
+        /**
+         * What to do when the stream was deleted and recreated under this read (stream-incarnations
+         * extension). For a stream created with {@code Stream-Restartable: true} the handler is asked; if
+         * it agrees (the default handler always does) the read restarts at {@link #restartMode} and the
+         * next chunk has {@link Chunk#reset()} set. If it vetoes, and always for other streams, the read
+         * fails with {@link StreamResetException}.
+         */
+        public Builder onReset(ResetHandler onReset) {
+            this.onReset = Objects.requireNonNull(onReset, "onReset");
+            return this;
+        }
+
+        /** Where a restarted read continues; default {@link RestartMode#HARD} (from the beginning). */
+        public Builder restartMode(RestartMode restartMode) {
+            this.restartMode = Objects.requireNonNull(restartMode, "restartMode");
             return this;
         }
 

@@ -69,13 +69,28 @@ public final class ReadResponse implements AutoCloseable {
         return session.contentType();
     }
 
-    /** All remaining bytes until the read ends. */
+    /**
+     * The stream's incarnation as the server last reported it ({@code Stream-Incarnation}), or
+     * {@code null} for servers without the stream-incarnations extension.
+     */
+    public String incarnation() {
+        return session.incarnation();
+    }
+
+    /**
+     * All remaining bytes until the read ends. If a restartable stream is recreated meanwhile, only the
+     * new incarnation's bytes are returned.
+     */
     public byte[] readAllBytes() {
         claim();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (CloseableIterator<Chunk> it = iterator()) {
             while (it.hasNext()) {
-                out.writeBytes(it.next().rawData());
+                Chunk c = it.next();
+                if (c.reset()) {
+                    out.reset();
+                }
+                out.writeBytes(c.rawData());
             }
         }
         return out.toByteArray();
@@ -86,13 +101,20 @@ public final class ReadResponse implements AutoCloseable {
         return new String(readAllBytes(), StandardCharsets.UTF_8);
     }
 
-    /** All remaining messages of a JSON stream, decoded with the client's {@link JsonCodec}. */
+    /**
+     * All remaining messages of a JSON stream, decoded with the client's {@link JsonCodec}; like
+     * {@link #readAllBytes()}, only the new incarnation's after a restart.
+     */
     public List<Object> readAllJson() {
         claim();
         List<Object> all = new ArrayList<>();
         try (CloseableIterator<JsonBatch> it = jsonIterator()) {
             while (it.hasNext()) {
-                all.addAll(it.next().messages());
+                JsonBatch batch = it.next();
+                if (batch.reset()) {
+                    all.clear();
+                }
+                all.addAll(batch.messages());
             }
         }
         return all;
@@ -210,7 +232,7 @@ public final class ReadResponse implements AutoCloseable {
             @Override
             public JsonBatch next() {
                 Chunk c = chunks.next();
-                return new JsonBatch(decode(c), c.offset(), c.upToDate(), c.closed());
+                return new JsonBatch(decode(c), c.offset(), c.upToDate(), c.closed(), c.reset());
             }
 
             @Override

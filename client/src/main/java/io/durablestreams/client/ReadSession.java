@@ -22,6 +22,12 @@ import java.util.function.LongSupplier;
  * the position (offset, cursor, up-to-date, closed) it has reached. Pull-based: {@link #next()} blocks
  * until the next chunk and returns {@code null} at the end of the read.
  *
+ * <p>Stream incarnations: a {@link StreamResetException} of a restartable stream that the
+ * {@link ResetHandler} accepts restarts the read at {@link Offsets#BEGINNING} or {@link Offsets#NOW} and
+ * queues an empty chunk flagged {@link Chunk#reset()}; any other reset fails the read. A {@code 307}
+ * from {@code offset=-1} to the incarnation's first offset (immutable start URLs) is followed by taking
+ * the offset from {@code Location}, so later requests keep the cacheable URL shape.
+ *
  * <p>Threads: {@link #next()} is called by one consumer thread at a time; {@link #close()} and the
  * getters may be called from any thread. {@code close()} aborts a blocked {@code next()}, which then
  * returns {@code null}.
@@ -46,6 +52,7 @@ final class ReadSession {
     private volatile String offset;
     private volatile String cursor;
     private volatile String contentType;
+    private volatile String incarnation;
     private volatile boolean upToDate;
     private volatile boolean closed;
     private volatile int firstStatus;
@@ -67,8 +74,12 @@ final class ReadSession {
         this.options = options;
         this.nanoClock = nanoClock;
         this.offset = options.offset();
-        boolean fromNow = Offsets.NOW.equals(options.offset());
-        this.phase = switch (options.live()) {
+        this.phase = firstPhase(options.offset());
+    }
+
+    private Phase firstPhase(String from) {
+        boolean fromNow = Offsets.NOW.equals(from);
+        return switch (options.live()) {
             case OFF -> Phase.CATCH_UP;
             case AUTO, LONG_POLL -> fromNow ? Phase.LONG_POLL : Phase.CATCH_UP;
             case SSE -> fromNow ? Phase.SSE : Phase.CATCH_UP;
@@ -109,6 +120,15 @@ final class ReadSession {
                 case DONE -> {
                 }
             }
+        } catch (StreamResetException e) {
+            if (cancelled) {
+                fail();
+                return;
+            }
+            if (!restart(e)) {
+                fail();
+                throw e;
+            }
         } catch (ReadCancelledException e) {
             if (!cancelled) {
                 fail();
@@ -129,6 +149,31 @@ final class ReadSession {
             // Whatever the server sent, the caller gets a typed failure, not an unchecked surprise.
             throw new ParseException("Unexpected failure reading " + url + ": " + e, lastStatus, url, e);
         }
+    }
+
+    /**
+     * Restarts after a reset if the stream is restartable and the handler agrees. The handler runs
+     * here, on the consumer's thread, outside the read's failure translation: what it throws reaches
+     * the consumer unchanged.
+     */
+    private boolean restart(StreamResetException e) {
+        if (!e.restartable() || !options.onReset().onReset(e.oldIncarnation(), e.newIncarnation())) {
+            return false;
+        }
+        closeSse();
+        String from = options.restartMode() == RestartMode.SOFT ? Offsets.NOW : Offsets.BEGINNING;
+        offset = from;
+        cursor = null;
+        // The new incarnation may have another content type: learn it again.
+        contentType = null;
+        incarnation = e.newIncarnation();
+        upToDate = false;
+        closed = false;
+        reportedUpToDate = false;
+        shortSseConnections = 0;
+        phase = firstPhase(from);
+        pending.add(new Chunk(new byte[0], from, null, false, false, true));
+        return true;
     }
 
     private void fail() {
@@ -175,6 +220,10 @@ final class ReadSession {
         return lastStatus;
     }
 
+    String incarnation() {
+        return incarnation;
+    }
+
     boolean isJson() {
         return ProtocolHeaders.isJson(contentType);
     }
@@ -184,6 +233,10 @@ final class ReadSession {
     private void catchUpStep() {
         String before = offset;
         Response r = get(null);
+        if (r.status() == 307) {
+            followStartRedirect(r, before);
+            return;
+        }
         byte[] data = r.body();
         absorbHttpPosition(r);
         if (!upToDate && !closed && data.length == 0 && before.equals(offset)) {
@@ -200,6 +253,17 @@ final class ReadSession {
                 case SSE -> Phase.SSE;
             };
         }
+    }
+
+    /** Takes the incarnation's first offset from the redirect instead of following the URL blindly. */
+    private void followStartRedirect(Response r, String before) {
+        String location = r.header(ProtocolHeaders.LOCATION);
+        String target = location == null ? null : Urls.queryParam(URI.create(location), "offset");
+        if (target == null || target.isEmpty() || target.equals(before)) {
+            throw new ParseException("GET " + url + " with offset " + before + " redirected to " + location
+                    + " without a new offset", r.status(), url, null);
+        }
+        offset = target;
     }
 
     private void longPollStep() {
@@ -225,15 +289,21 @@ final class ReadSession {
         try {
             Response r = call.execute();
             recordStatus(r.status());
-            String type = r.header(ProtocolHeaders.CONTENT_TYPE);
-            if (type != null && contentType == null) {
-                contentType = type;
-            }
+            learn(r.header(ProtocolHeaders.CONTENT_TYPE), r.header(ProtocolHeaders.STREAM_INCARNATION));
             return r;
         } finally {
             extraHeaders.putAll(call.extraHeaders());
             extraParams.putAll(call.extraParams());
             currentCall = null;
+        }
+    }
+
+    private void learn(String type, String streamIncarnation) {
+        if (type != null && contentType == null) {
+            contentType = type;
+        }
+        if (streamIncarnation != null) {
+            incarnation = streamIncarnation;
         }
     }
 
@@ -380,6 +450,7 @@ final class ReadSession {
             currentCall = null;
         }
         recordStatus(r.status());
+        learn(null, r.header(ProtocolHeaders.STREAM_INCARNATION));
         String type = r.header(ProtocolHeaders.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(ProtocolHeaders.EVENT_STREAM)) {
             closeQuietly(r.body());

@@ -18,19 +18,7 @@ final class Urls {
      * {@code base} are kept unless {@code params} overrides them. All keys end up sorted.
      */
     static URI withQuery(URI base, Map<String, String> params) {
-        Map<String, String> all = new TreeMap<>();
-        String existing = base.getRawQuery();
-        if (existing != null && !existing.isEmpty()) {
-            for (String pair : existing.split("&")) {
-                if (pair.isEmpty()) {
-                    continue;
-                }
-                int eq = pair.indexOf('=');
-                String k = eq < 0 ? pair : pair.substring(0, eq);
-                String v = eq < 0 ? "" : pair.substring(eq + 1);
-                all.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> all = query(base);
         all.putAll(params);
         String s = base.toString();
         int cut = s.indexOf('?');
@@ -51,6 +39,28 @@ final class Urls {
             encode(sb, e.getValue());
         }
         return URI.create(sb.toString());
+    }
+
+    /** The decoded value of query parameter {@code name} of {@code uri}, or {@code null}. */
+    static String queryParam(URI uri, String name) {
+        return query(uri).get(name);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> all = new TreeMap<>();
+        String existing = uri.getRawQuery();
+        if (existing != null && !existing.isEmpty()) {
+            for (String pair : existing.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String k = eq < 0 ? pair : pair.substring(0, eq);
+                String v = eq < 0 ? "" : pair.substring(eq + 1);
+                all.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            }
+        }
+        return all;
     }
 
     /** RFC 3986 percent-encoding: everything but unreserved characters is escaped. */

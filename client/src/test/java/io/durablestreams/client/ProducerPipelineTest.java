@@ -117,7 +117,7 @@ class ProducerPipelineTest {
         // Another instance of the same producer id holds epoch fencedAt (0 = nobody: the producer is new).
         ModelServer server = new ModelServer(autoClaim && fencedAt > 0 ? fencedAt : -1);
         Wire wire = new Wire();
-        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, autoClaim, maxInFlight);
+        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, autoClaim, maxInFlight, null);
         List<String> items = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             items.add("m" + i);
@@ -151,7 +151,7 @@ class ProducerPipelineTest {
                                                               @ForAll Random random) {
         ModelServer server = new ModelServer(fencedAt);
         Wire wire = new Wire();
-        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, true, 5);
+        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, true, 5, null);
         for (int i = 0; i < count; i++) {
             pipeline.enqueue(item("m" + i), false);
         }
@@ -177,7 +177,7 @@ class ProducerPipelineTest {
     @Test
     void aPermanentFailureFailsTheQueueAndIsReported() {
         Wire wire = new Wire();
-        ProducerPipeline pipeline = new ProducerPipeline(wire, 3, false, 5);
+        ProducerPipeline pipeline = new ProducerPipeline(wire, 3, false, 5, null);
         ModelServer server = new ModelServer(7);
         pipeline.enqueue(item("a"), false);
         pipeline.enqueue(item("b"), false);
@@ -193,7 +193,7 @@ class ProducerPipelineTest {
     @Test
     void lastOffsetNeverMovesBackwards() {
         Wire wire = new Wire();
-        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, false, 5);
+        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, false, 5, null);
         pipeline.enqueue(item("a"), false);
         pipeline.enqueue(item("b"), false);
         pipeline.pump();
