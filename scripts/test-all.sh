@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests (Maven), the official server conformance suite on
 # both stores, the official client conformance cases against the reference server (also with a
-# non-UTF-8 default charset) and against ours, and the kill -9 crash test of the file store.
+# non-UTF-8 default charset) and against ours, the kill -9 crash test of the file store, and the
+# caching-proxy test of the stream-incarnations extension (needs nginx).
 # Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use.
 #   DS_CRASH_CYCLES (default 30) sets the number of crash-test kill cycles.
 set -euo pipefail
@@ -21,4 +22,10 @@ echo "== client conformance, Java client against our server"
 scripts/client-conformance.sh ours | tail -3
 echo "== crash test: kill -9 under load, ${DS_CRASH_CYCLES:-30} cycles"
 scripts/crash-test.sh "${DS_CRASH_CYCLES:-30}" | tail -6
+echo "== caching proxy (nginx) in front of the server, with and without immutable start URLs"
+if command -v nginx >/dev/null 2>&1; then
+  scripts/cache-proxy-test.sh | tail -8
+else
+  echo "SKIPPED: nginx is not installed (apt-get install -y nginx)"
+fi
 echo "== all tests passed"
