@@ -2,6 +2,7 @@ package io.durablestreams.store.file;
 
 import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.LongList;
+import io.durablestreams.engine.store.MessageIndex;
 import io.durablestreams.engine.store.RecoveredStream;
 import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
@@ -327,43 +328,18 @@ final class FileStreamLog implements StreamLog {
 
     @Override
     public synchronized long boundedEnd(long from, long limit, long maxBytes, boolean splittable) {
-        long cap = Math.min(limit, tail);
-        long want = from + maxBytes;
-        if (cap <= want) {
-            return cap;
-        }
-        if (splittable) {
-            return want;
-        }
-        LongList ends = messageEnds();
-        int i = ends.floorIndex(want);
-        if (i >= 0 && ends.get(i) > from) {
-            return ends.get(i);
-        }
-        int next = ends.higherIndex(from);
-        return next < ends.size() ? Math.min(ends.get(next), cap) : cap;
+        return MessageIndex.boundedEnd(messageEnds(), tail, from, limit, maxBytes, splittable);
     }
 
     @Override
     public synchronized boolean isMessageBoundary(long position) {
-        return position == base || messageEnds().contains(position);
+        return MessageIndex.isBoundary(messageEnds(), base, position);
     }
 
     @Override
     public synchronized long[] boundariesToBatchEnd(long position) {
         LongList ends = messageEnds();
-        int b = batchEnds.higherIndex(position);
-        if (b >= batchEnds.size()) {
-            return new long[0];
-        }
-        long batchEnd = batchEnds.get(b);
-        int from = ends.higherIndex(position);
-        int to = ends.floorIndex(batchEnd);
-        long[] out = new long[Math.max(0, to - from + 1)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = ends.get(from + i);
-        }
-        return out;
+        return MessageIndex.boundariesToBatchEnd(ends, batchEnds, position);
     }
 
     @Override

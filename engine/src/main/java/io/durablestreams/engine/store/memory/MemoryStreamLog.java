@@ -2,6 +2,7 @@ package io.durablestreams.engine.store.memory;
 
 import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.LongList;
+import io.durablestreams.engine.store.MessageIndex;
 import io.durablestreams.engine.store.StreamLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -74,41 +75,17 @@ final class MemoryStreamLog implements StreamLog {
 
     @Override
     public synchronized long boundedEnd(long from, long limit, long maxBytes, boolean splittable) {
-        long cap = Math.min(limit, tail);
-        long want = from + maxBytes;
-        if (cap <= want) {
-            return cap;
-        }
-        if (splittable) {
-            return want;
-        }
-        int i = messageEnds.floorIndex(want);
-        if (i >= 0 && messageEnds.get(i) > from) {
-            return messageEnds.get(i);
-        }
-        int next = messageEnds.higherIndex(from);
-        return next < messageEnds.size() ? Math.min(messageEnds.get(next), cap) : cap;
+        return MessageIndex.boundedEnd(messageEnds, tail, from, limit, maxBytes, splittable);
     }
 
     @Override
     public synchronized boolean isMessageBoundary(long position) {
-        return position == base || messageEnds.contains(position);
+        return MessageIndex.isBoundary(messageEnds, base, position);
     }
 
     @Override
     public synchronized long[] boundariesToBatchEnd(long position) {
-        int b = batchEnds.higherIndex(position);
-        if (b >= batchEnds.size()) {
-            return new long[0];
-        }
-        long batchEnd = batchEnds.get(b);
-        int from = messageEnds.higherIndex(position);
-        int to = messageEnds.floorIndex(batchEnd);
-        long[] out = new long[Math.max(0, to - from + 1)];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = messageEnds.get(from + i);
-        }
-        return out;
+        return MessageIndex.boundariesToBatchEnd(messageEnds, batchEnds, position);
     }
 
     @Override
