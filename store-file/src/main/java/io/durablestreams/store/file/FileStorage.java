@@ -46,6 +46,8 @@ public final class FileStorage implements StreamStorage {
     private final FileHandles handles;
     private final GroupCommitter committer;
     private final ConcurrentHashMap<Long, FileStreamLog> logs = new ConcurrentHashMap<>();
+    /** Streams recovered at once after a crash: {@value} (recovery is mostly waiting for reads). */
+    static final int RECOVERY_THREADS = 8;
     private final ScheduledExecutorService checkpointer;
     private final FileChannel lockChannel;
     private final FileLock lock;
@@ -114,14 +116,33 @@ public final class FileStorage implements StreamStorage {
         try (Stream<Path> s = Files.list(StoreFiles.streamsDir(root))) {
             shards = s.sorted().toList();
         }
+        List<Path> dirs = new ArrayList<>();
         for (Path shard : shards) {
-            List<Path> dirs;
             try (Stream<Path> s = Files.list(shard)) {
-                dirs = s.sorted().toList();
+                s.sorted().forEach(dirs::add);
             }
-            for (Path dir : dirs) {
-                recoverDir(dir, catalog);
+        }
+        // streams recover independently and mostly wait on the disk: overlap them
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(RECOVERY_THREADS);
+        try {
+            pool.submit(() -> dirs.parallelStream().forEach(dir -> {
+                try {
+                    recoverDir(dir, catalog);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while recovering " + root, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof java.io.UncheckedIOException u) {
+                throw u.getCause();
             }
+            throw new IOException("recovering " + root + " failed", cause);
+        } finally {
+            pool.shutdown();
         }
     }
 
