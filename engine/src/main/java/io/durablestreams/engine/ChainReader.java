@@ -1,5 +1,7 @@
 package io.durablestreams.engine;
 
+import io.durablestreams.engine.store.FileSlice;
+import io.durablestreams.engine.store.StreamLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +21,41 @@ final class ChainReader {
         }
     }
 
+    /** A run of bytes held by one log of the chain. */
+    record Piece(StreamLog log, long from, long to) {}
+
+    /** Bytes in {@code [from, end)}, planned but not read. */
+    record Plan(long from, long end, List<Piece> pieces) {
+        boolean isEmpty() {
+            return end == from;
+        }
+
+        Slice read() {
+            List<ByteBuffer> parts = new ArrayList<>();
+            for (Piece p : pieces) {
+                parts.addAll(p.log().read(p.from(), p.to()));
+            }
+            return new Slice(from, end, parts);
+        }
+
+        /** The whole run as one file region, when it lies in one file of one log; else null. */
+        FileSlice fileSlice() {
+            return pieces.size() == 1 ? pieces.get(0).log().fileSlice(from, end) : null;
+        }
+    }
+
     static Slice read(StreamState s, long from, long tail, int maxBytes, boolean textBoundaries) {
-        List<ByteBuffer> parts = new ArrayList<>();
+        return plan(s, from, tail, maxBytes, textBoundaries).read();
+    }
+
+    static Plan plan(StreamState s, long from, long tail, int maxBytes, boolean textBoundaries) {
+        List<Piece> pieces = new ArrayList<>();
         long pos = from;
         long budget = maxBytes;
         while (pos < tail && budget > 0) {
             ForkPoints.Segment seg = ForkPoints.segment(s, pos, tail);
             long end = seg.log().boundedEnd(pos, seg.limit(), budget, !s.json);
-            if (end - pos > budget && !parts.isEmpty()) {
+            if (end - pos > budget && !pieces.isEmpty()) {
                 break;
             }
             if (textBoundaries && !s.json && end < seg.limit()) {
@@ -35,11 +64,11 @@ final class ChainReader {
             if (end <= pos) {
                 break;
             }
-            parts.addAll(seg.log().read(pos, end));
+            pieces.add(new Piece(seg.log(), pos, end));
             budget -= end - pos;
             pos = end;
         }
-        return new Slice(from, pos, parts);
+        return new Plan(from, pos, pieces);
     }
 
     /** Moves {@code end} back so it does not split a UTF-8 sequence (keeps at least one character). */

@@ -4,6 +4,7 @@ import io.durablestreams.engine.http.LiveContext;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.engine.store.FileSlice;
 import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.Cursor;
 import io.durablestreams.protocol.Offset;
@@ -140,7 +141,7 @@ final class ReadHandler {
                              boolean incarnationSpecific) {
         boolean closed = s.closeVisible;
         long tail = s.visibleTail;
-        ChainReader.Slice slice = ChainReader.read(s, position, tail, config.readChunkBytes(), false);
+        ChainReader.Plan slice = ChainReader.plan(s, position, tail, config.readChunkBytes(), false);
         boolean upToDate = slice.end() == tail;
         boolean eof = closed && upToDate;
         String next = s.offsetOf(slice.end()).toString();
@@ -167,7 +168,12 @@ final class ReadHandler {
             notModified.headers().remove(ProtocolHeaders.CONTENT_TYPE);
             return notModified;
         }
-        return r.body(s.json ? jsonArray(slice.parts()) : slice.parts());
+        if (s.json) {
+            return r.body(jsonArray(slice.read().parts()));
+        }
+        FileSlice file = slice.fileSlice();
+        // a file region is sent with zero copy where the transport allows; the binding reads it otherwise
+        return file != null ? r.file(file) : r.body(slice.read().parts());
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {

@@ -76,6 +76,9 @@ final class ObservabilityHandler extends ChannelDuplexHandler {
             }
             if (msg instanceof ByteBufHolder h) {
                 e.responseBytes += h.content().readableBytes();
+            } else if (msg instanceof io.netty.channel.FileRegion region) {
+                e.responseBytes += region.count();
+                metrics.sentFile(region.count());
             }
             if (msg instanceof LastHttpContent && e.status != 100) {
                 exchanges.pollFirst();

@@ -19,6 +19,7 @@ public final class ServerMetrics {
     private final Counter appends;
     private final Counter appendBytes;
     private final Counter readBytes;
+    private final Counter sendfileBytes;
     private final AtomicInteger sse = new AtomicInteger();
     private final AtomicInteger longPoll = new AtomicInteger();
     private final AtomicInteger openExchanges = new AtomicInteger();
@@ -28,6 +29,8 @@ public final class ServerMetrics {
         appends = Counter.builder("ds.appends").description("Acknowledged appends").register(registry);
         appendBytes = Counter.builder("ds.append.bytes").baseUnit("bytes").description("Bytes in acknowledged appends").register(registry);
         readBytes = Counter.builder("ds.read.bytes").baseUnit("bytes").description("Body bytes sent by reads").register(registry);
+        sendfileBytes = Counter.builder("ds.read.sendfile.bytes").baseUnit("bytes")
+                .description("Read body bytes sent with zero copy (sendfile)").register(registry);
         Gauge.builder("ds.live.connections", sse, AtomicInteger::get).tag("mode", "sse")
                 .description("Open live reads").register(registry);
         Gauge.builder("ds.live.connections", longPoll, AtomicInteger::get).tag("mode", "long-poll")
@@ -67,6 +70,10 @@ public final class ServerMetrics {
 
     void read(long bytes) {
         readBytes.increment(bytes);
+    }
+
+    void sentFile(long bytes) {
+        sendfileBytes.increment(bytes);
     }
 
     AtomicInteger live(String operation) {

@@ -7,6 +7,12 @@ import io.durablestreams.engine.http.Response;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.durablestreams.engine.store.FileSlice;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -24,6 +30,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -200,6 +207,14 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             response.sse().start(new NettySseSink(ctx, keepAlive, () -> resumeReading(ctx)));
             return;
         }
+        if (response.file() != null && !head) {
+            boolean compress = gzip && response.status() == 200 && response.bodyLength() >= config.compressionThresholdBytes();
+            if (!compress && zeroCopyCapable(ctx)) {
+                sendFile(ctx, response, keepAlive, gzip);
+                return;
+            }
+            response.body(List.of(FileSlices.read(response.file())));
+        }
         ByteBuf content;
         boolean compressed = false;
         if (head || response.body().isEmpty()) {
@@ -223,6 +238,36 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             r.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
         Responses.send(ctx, standard, r, keepAlive);
+        resumeReading(ctx);
+    }
+
+    /**
+     * sendfile works on a plain TCP connection: not through TLS, not inside an HTTP/2 stream, and
+     * not when test faults may rewrite bodies.
+     */
+    private boolean zeroCopyCapable(ChannelHandlerContext ctx) {
+        return ctx.channel() instanceof SocketChannel && ctx.pipeline().get(SslHandler.class) == null && !config.testFaults();
+    }
+
+    /** Head, then the file region (sendfile), then the end of the response. */
+    private void sendFile(ChannelHandlerContext ctx, Response response, boolean keepAlive, boolean gzipConsidered) {
+        FileSlice file = response.file();
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()));
+        copyHeaders(response, r.headers());
+        standard.apply(r.headers());
+        HttpUtil.setContentLength(r, file.length());
+        if (gzipConsidered) {
+            r.headers().add(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        }
+        if (!keepAlive) {
+            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.write(r);
+        ctx.write(new DefaultFileRegion(file.file().toFile(), file.position(), file.length()));
+        var done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        if (!keepAlive) {
+            done.addListener(ChannelFutureListener.CLOSE);
+        }
         resumeReading(ctx);
     }
 

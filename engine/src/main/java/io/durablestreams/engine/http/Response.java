@@ -1,5 +1,6 @@
 package io.durablestreams.engine.http;
 
+import io.durablestreams.engine.store.FileSlice;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ public final class Response {
     private final int status;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private List<ByteBuffer> body = List.of();
+    private FileSlice file;
     private SseBody sse;
 
     public Response(int status) {
@@ -38,6 +40,9 @@ public final class Response {
     }
 
     public long bodyLength() {
+        if (file != null) {
+            return file.length();
+        }
         long n = 0;
         for (ByteBuffer b : body) {
             n += b.remaining();
@@ -52,6 +57,19 @@ public final class Response {
 
     public Response body(String text) {
         this.body = List.of(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return this;
+    }
+
+    /**
+     * The same bytes as {@link #body()}, as a file region a transport may send with zero copy
+     * instead; null when the body exists only in memory.
+     */
+    public FileSlice file() {
+        return file;
+    }
+
+    public Response file(FileSlice slice) {
+        this.file = slice;
         return this;
     }
 

@@ -39,6 +39,14 @@ public interface StreamLog {
     List<ByteBuffer> read(long from, long to);
 
     /**
+     * The bytes in {@code [from, to)} as a region of one file, so a transport can send them with
+     * zero copy; null when the store keeps no such file or the range spans several files.
+     */
+    default FileSlice fileSlice(long from, long to) {
+        return null;
+    }
+
+    /**
      * The end of the longest run of whole messages starting at {@code from} and spanning at most
      * {@code maxBytes}, capped at {@code limit}. When the first message alone is longer than
      * {@code maxBytes}, returns its end ({@code splittable == false}) or {@code from + maxBytes}.

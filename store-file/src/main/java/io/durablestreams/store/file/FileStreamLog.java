@@ -1,6 +1,7 @@
 package io.durablestreams.store.file;
 
 import io.durablestreams.engine.store.AppendEntry;
+import io.durablestreams.engine.store.FileSlice;
 import io.durablestreams.engine.store.LongList;
 import io.durablestreams.engine.store.MessageIndex;
 import io.durablestreams.engine.store.RecoveredStream;
@@ -300,6 +301,23 @@ final class FileStreamLog implements StreamLog {
             out.add(readData(p[0], p[1], p[2]));
         }
         return out;
+    }
+
+    @Override
+    public FileSlice fileSlice(long from, long to) {
+        synchronized (this) {
+            if (from >= to || from < base || to > tail) {
+                return null;
+            }
+            LongList segs = segments();
+            int i = Math.max(0, segs.floorIndex(from));
+            long segEnd = i + 1 < segs.size() ? segs.get(i + 1) : Long.MAX_VALUE;
+            if (to > segEnd) {
+                return null;
+            }
+            long segment = segs.get(i);
+            return new FileSlice(StoreFiles.dataFile(dir, segment), from - segment, to - from);
+        }
     }
 
     private ByteBuffer readData(long segment, long from, long to) {
