@@ -1,27 +1,127 @@
 package io.durablestreams.cli;
 
+import io.durablestreams.client.DurableStreamException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code ds} command: the server and (later) client tools in one executable. */
+/** The {@code ds} command: the server and the client tools in one executable. */
 @Command(name = "ds", mixinStandardHelpOptions = true, version = "ds 0.1.0",
         description = "Durable Streams: durable, resumable, append-only byte streams over HTTP.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, CreateCommand.class, WriteCommand.class, ReadCommand.class,
+                HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"",
+                "Every option --NAME also takes its default from the environment variable DS_NAME "
+                        + "(dashes become underscores, e.g. --long-poll-timeout -> DS_LONG_POLL_TIMEOUT) "
+                        + "or from a config file (--config FILE or DS_CONFIG; 'name = value' lines). "
+                        + "Precedence: flag > environment > config file > built-in default. "
+                        + "--url and --auth also read STREAM_URL and STREAM_AUTH.",
+                "",
+                "Example: ds serve & ds create demo --content-type application/json; "
+                        + "ds write demo --json '{\"n\":1}'; ds read demo --follow"})
 public final class Ds implements Runnable {
+    private final Io io;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // Parsed only for --help and validation: ConfigDefaults reads it from the raw arguments, because
+    // defaults are applied before picocli parses anything.
+    @Option(names = ConfigDefaults.CONFIG_OPTION, paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Config file of option defaults, 'name = value' per line (env DS_CONFIG).")
+    String config;
+
+    Ds(Io io) {
+        this.io = io;
+    }
+
+    Io io() {
+        return io;
+    }
+
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(io.out());
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new Ds())
-                .registerConverter(java.time.Duration.class, Durations::parse)
-                .execute(args);
+        int code = execute(Io.system(), args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** Runs one {@code ds} invocation against {@code io}; returns the exit code. */
+    static int execute(Io io, String[] args) {
+        ConfigDefaults defaults;
+        try {
+            defaults = ConfigDefaults.load(args, io.env());
+        } catch (CliException e) {
+            io.err().println("ds: " + e.getMessage());
+            return e.exitCode();
+        }
+        CommandLine cl = new CommandLine(new Ds(io))
+                .registerConverter(java.time.Duration.class, Durations::parse)
+                .setOut(new PrintWriter(io.out(), true))
+                .setErr(new PrintWriter(io.err(), true))
+                .setExecutionExceptionHandler(Ds::report);
+        cl.setDefaultValueProvider(defaults);
+        configure(cl);
+        return cl.execute(args);
+    }
+
+    /** Usage errors exit with {@link ExitCode#USAGE}; client commands list their exit codes in --help. */
+    private static void configure(CommandLine cl) {
+        cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
+        Object command = cl.getCommandSpec().userObject();
+        if (command instanceof Ds || command instanceof StreamCommand) {
+            Map<String, String> codes = new LinkedHashMap<>();
+            for (String entry : ExitCode.HELP) {
+                int colon = entry.indexOf(':');
+                codes.put(entry.substring(0, colon), entry.substring(colon + 1));
+            }
+            cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
+        }
+        cl.getSubcommands().values().forEach(Ds::configure);
+    }
+
+    /** Failures become one line on stderr and an exit code; a stack trace only for what must be a bug. */
+    private static int report(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        String prefix = "ds " + cmd.getCommandName() + ": ";
+        int code;
+        String message;
+        if (ex instanceof CliException e) {
+            code = e.exitCode();
+            message = e.getMessage();
+        } else if (ex instanceof DurableStreamException e) {
+            code = ExitCode.of(e);
+            message = e.getMessage() + hint(code);
+        } else if (ex instanceof IOException) {
+            code = ExitCode.UNAVAILABLE;
+            message = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+        } else if (ex instanceof IllegalArgumentException) {
+            code = ExitCode.USAGE;
+            message = ex.getMessage();
+        } else {
+            ex.printStackTrace(cmd.getErr());
+            code = ExitCode.USAGE;
+            message = "internal error: " + ex;
+        }
+        cmd.getErr().println(prefix + message);
+        return code;
+    }
+
+    private static String hint(int code) {
+        return switch (code) {
+            case ExitCode.AUTH -> " (check --auth / STREAM_AUTH)";
+            case ExitCode.UNAVAILABLE -> " (is the server running? check --url / STREAM_URL)";
+            default -> "";
+        };
     }
 }

@@ -34,6 +34,10 @@ final class SseSession implements SseBody, Waiter {
     private boolean finished;
     private boolean sentControl;
     private Runnable cancelKeepAlive;
+    /** Events are framed here and handed to the connection as one write per flush. */
+    private java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream(256);
+    /** A buffer grown past this by a large event is dropped after use so idle sessions stay small. */
+    private static final int RETAINED_BUFFER_BYTES = 4096;
     private Runnable cancelLifetime;
 
     SseSession(EngineConfig config, StreamState s, long position, String clientCursor, Cursor cursor,
@@ -69,7 +73,7 @@ final class SseSession implements SseBody, Waiter {
                 return;
             }
             if (!sink.isWritable()) {
-                sink.flush();
+                flush();
                 sink.onWritable(this::pump);
                 return;
             }
@@ -95,7 +99,7 @@ final class SseSession implements SseBody, Waiter {
             if (!sentControl) {
                 writeControl(true, false);
             }
-            sink.flush();
+            flush();
             if (s.addWaiter(this, tail)) {
                 if (shuttingDown.getAsBoolean()) {
                     s.removeWaiter(this);
@@ -133,7 +137,7 @@ final class SseSession implements SseBody, Waiter {
     }
 
     private void endOfLifetime() {
-        sink.flush();
+        flush();
         finish();
     }
 
@@ -149,20 +153,36 @@ final class SseSession implements SseBody, Waiter {
         if (cancelLifetime != null) {
             cancelLifetime.run();
         }
+        if (sink.isOpen()) {
+            flush();
+        }
         sink.close();
+    }
+
+    /** Sends what was framed since the last flush as one write. */
+    private void flush() {
+        if (pending.size() > 0) {
+            sink.write(ByteBuffer.wrap(pending.toByteArray()));
+            if (pending.size() > RETAINED_BUFFER_BYTES) {
+                pending = new java.io.ByteArrayOutputStream(256);
+            } else {
+                pending.reset();
+            }
+        }
+        sink.flush();
     }
 
     private void writeData(ChainReader.Slice slice) {
         byte[] payload = s.json
                 ? ChainReader.bytes(ReadHandler.jsonArray(slice.parts()))
                 : ChainReader.bytes(slice.parts());
-        sink.write(ByteBuffer.wrap(EVENT_DATA));
+        pending.writeBytes(EVENT_DATA);
         if (base64) {
             writeLine(Base64.getEncoder().encode(payload), 0, -1);
         } else {
             writeLines(payload);
         }
-        sink.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        pending.write('\n');
     }
 
     /**
@@ -195,7 +215,7 @@ final class SseSession implements SseBody, Waiter {
         }
         System.arraycopy(bytes, from, line, DATA_PREFIX.length + pad, end - from);
         line[line.length - 1] = '\n';
-        sink.write(ByteBuffer.wrap(line));
+        pending.writeBytes(line);
     }
 
     private void writeControl(boolean upToDate, boolean closed) {
@@ -211,10 +231,10 @@ final class SseSession implements SseBody, Waiter {
             }
         }
         json.append('}');
-        sink.write(ByteBuffer.wrap(EVENT_CONTROL));
+        pending.writeBytes(EVENT_CONTROL);
         byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
         writeLine(body, 0, -1);
-        sink.write(ByteBuffer.wrap(new byte[] {'\n'}));
-        sink.flush();
+        pending.write('\n');
+        flush();
     }
 }

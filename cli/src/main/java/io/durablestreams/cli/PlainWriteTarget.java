@@ -1,0 +1,85 @@
+package io.durablestreams.cli;
+
+import io.durablestreams.client.AppendOptions;
+import io.durablestreams.client.DurableStream;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+/**
+ * Plain appends, one request at a time: at most once (a request that failed in flight is not retried).
+ * On a JSON stream, consecutive messages are sent together as one array (the server flattens it, §9.1)
+ * of up to {@code maxRequestBytes}; on other streams every item is one request.
+ */
+final class PlainWriteTarget implements WriteTarget {
+    private final DurableStream stream;
+    private final AppendOptions options;
+    private final boolean json;
+    private final int maxRequestBytes;
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private String lastOffset;
+
+    PlainWriteTarget(DurableStream stream, String contentType, boolean json, int maxRequestBytes) {
+        this.stream = stream;
+        this.options = AppendOptions.newBuilder().contentType(contentType).build();
+        this.json = json;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public void add(byte[] item) {
+        if (!json) {
+            send(item);
+            return;
+        }
+        if (pending.size() > 0 && pending.size() + item.length + 2 > maxRequestBytes) {
+            sendPending();
+        }
+        pending.write(pending.size() == 0 ? '[' : ',');
+        pending.writeBytes(item);
+    }
+
+    @Override
+    public void addAtomically(List<byte[]> items) {
+        sendPending();
+        if (items.isEmpty()) {
+            return;
+        }
+        if (!json) {
+            throw new IllegalStateException("atomic batches are JSON arrays");
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (byte[] item : items) {
+            body.write(body.size() == 0 ? '[' : ',');
+            body.writeBytes(item);
+        }
+        body.write(']');
+        send(body.toByteArray());
+    }
+
+    @Override
+    public void inputIdle() {
+        sendPending();
+    }
+
+    @Override
+    public String finish() {
+        sendPending();
+        return lastOffset;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    private void sendPending() {
+        if (pending.size() > 0) {
+            pending.write(']');
+            send(pending.toByteArray());
+            pending.reset();
+        }
+    }
+
+    private void send(byte[] body) {
+        lastOffset = stream.append(body, options).nextOffset();
+    }
+}
