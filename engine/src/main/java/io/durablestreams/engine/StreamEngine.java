@@ -208,6 +208,16 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
+    /** See {@link StreamStorage#onSync}. */
+    public void onStorageSync(java.util.function.LongConsumer listener) {
+        storage.onSync(listener);
+    }
+
+    /** See {@link StreamStorage#storedBytes}. */
+    public long storedBytes() {
+        return storage.storedBytes();
+    }
+
     /** Number of streams known, soft-deleted ones included. */
     public int streamCount() {
         return registry.size();

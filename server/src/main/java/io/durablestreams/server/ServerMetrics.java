@@ -36,6 +36,11 @@ public final class ServerMetrics {
         Gauge.builder("ds.live.connections", longPoll, AtomicInteger::get).tag("mode", "long-poll")
                 .description("Open live reads").register(registry);
         Gauge.builder("ds.streams", engine, StreamEngine::streamCount).description("Streams, soft-deleted included").register(registry);
+        Gauge.builder("ds.store.bytes", engine, StreamEngine::storedBytes).baseUnit("bytes")
+                .description("Stream data held by the store (-1: unknown)").register(registry);
+        Timer fsync = Timer.builder("ds.fsync").description("Durability sync rounds of the store (group commit)")
+                .publishPercentileHistogram().register(registry);
+        engine.onStorageSync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
     }
 
     void request(String operation, int status, long nanos) {

@@ -30,7 +30,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -213,7 +212,6 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                 sendFile(ctx, response, keepAlive, gzip);
                 return;
             }
-            response.body(List.of(FileSlices.read(response.file())));
         }
         ByteBuf content;
         boolean compressed = false;

@@ -92,6 +92,8 @@ class FileStoreHttpTest {
         assertThat(readAll(h2, url, false)).as("h2c").isEqualTo(all);
         String metrics = h1.send(HttpRequest.newBuilder(URI.create(server.url() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metricValue(metrics, "ds_store_bytes")).isEqualTo(all.length);
+        assertThat(metrics).contains("ds_fsync_seconds_count");
         // the plain read went entirely by sendfile (so did the small final chunk of the gzip read, below the threshold)
         assertThat(metricValue(metrics, "ds_read_sendfile_bytes_total")).as("HTTP/1.1 reads used sendfile").isBetween((double) all.length, all.length + 256.0 * 1024);
     }

@@ -35,7 +35,11 @@ public final class Response {
         return this;
     }
 
+    /** The body bytes; a file body is read into memory on first call (see {@link #file()}). */
     public List<ByteBuffer> body() {
+        if (body.isEmpty() && file != null) {
+            body = List.of(file.read());
+        }
         return body;
     }
 

@@ -23,6 +23,15 @@ public interface StreamStorage extends AutoCloseable {
     /** A new server-wide incarnation id, strictly greater than every id handed out before, across restarts. */
     long nextIncarnation();
 
+    /** Calls {@code listener} with the duration in nanoseconds of every durability sync round, if the store has them. */
+    default void onSync(java.util.function.LongConsumer listener) {
+    }
+
+    /** Bytes of stream data the store holds, or -1 when it does not know. */
+    default long storedBytes() {
+        return -1;
+    }
+
     @Override
     void close();
 }

@@ -392,6 +392,21 @@ public final class FileStorage implements StreamStorage {
         return handles;
     }
 
+    @Override
+    public void onSync(java.util.function.LongConsumer listener) {
+        committer.onFsync(listener);
+    }
+
+    /** Payload bytes of every live stream (record logs and metadata not counted). */
+    @Override
+    public long storedBytes() {
+        long total = 0;
+        for (FileStreamLog log : logs.values()) {
+            total += log.tail() - log.base();
+        }
+        return total;
+    }
+
     GroupCommitter committer() {
         return committer;
     }

@@ -31,6 +31,14 @@ final class GroupCommitter implements AutoCloseable {
     private final long intervalMs;
     private final StorageFailures failures;
     private final Thread thread;
+    /** Concurrent fsyncs per round: {@value}. */
+    static final int FORCE_THREADS = 16;
+    private final java.util.concurrent.ExecutorService forcers = java.util.concurrent.Executors.newFixedThreadPool(FORCE_THREADS, r -> {
+        Thread t = new Thread(r, "ds-fsync");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile java.util.function.LongConsumer fsyncListener = nanos -> { };
     // guarded by this
     private ArrayDeque<Pending> queue = new ArrayDeque<>();
     private Set<FileStreamLog> dirty = new LinkedHashSet<>();
@@ -105,16 +113,49 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * Forces every dirty log of the round. The fsyncs of different files run concurrently (up to
+     * {@link #FORCE_THREADS}): the file system can then commit them together, so a round over many
+     * streams costs about one sync, not one per stream.
+     */
     private Map<FileStreamLog, RuntimeException> force(Set<FileStreamLog> logs) {
-        Map<FileStreamLog, RuntimeException> failed = new HashMap<>();
-        for (FileStreamLog log : logs) {
-            try {
-                log.forceDirty();
-            } catch (IOException e) {
-                failed.put(log, failures.fsyncFailed("fsync of stream " + log.describe(), e));
+        Map<FileStreamLog, RuntimeException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+        if (logs.isEmpty()) {
+            return failed;
+        }
+        long start = System.nanoTime();
+        if (logs.size() == 1) {
+            forceOne(logs.iterator().next(), failed);
+        } else {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>(logs.size());
+            for (FileStreamLog log : logs) {
+                running.add(forcers.submit(() -> forceOne(log, failed)));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.log(System.Logger.Level.ERROR, "fsync task failed", e.getCause());
+                }
             }
         }
+        fsyncListener.accept(System.nanoTime() - start);
         return failed;
+    }
+
+    private void forceOne(FileStreamLog log, Map<FileStreamLog, RuntimeException> failed) {
+        try {
+            log.forceDirty();
+        } catch (IOException e) {
+            failed.put(log, failures.fsyncFailed("fsync of stream " + log.describe(), e));
+        }
+    }
+
+    /** Receives the duration of every sync round, in nanoseconds (for metrics). */
+    void onFsync(java.util.function.LongConsumer listener) {
+        this.fsyncListener = listener;
     }
 
     private static void complete(ArrayDeque<Pending> batch, Map<FileStreamLog, RuntimeException> failed) {
@@ -144,5 +185,6 @@ final class GroupCommitter implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        forcers.shutdown();
     }
 }
