@@ -260,9 +260,7 @@ final class FileStreamLog implements StreamLog {
             }
             try {
                 if (!gone) {
-                    for (FileHandles.Handle h : handles) {
-                        h.channel.force(false);
-                    }
+                    forceAll(handles);
                     for (Path p : paths) {
                         Fsync.path(p);
                     }
@@ -272,6 +270,49 @@ final class FileStreamLog implements StreamLog {
             }
         } finally {
             forceLock.unlock();
+        }
+    }
+
+    /**
+     * Forces the files concurrently (typically the data file and the record log of one append), so
+     * an acknowledgement waits for about one {@code fdatasync}, not one per file.
+     */
+    private void forceAll(Collection<FileHandles.Handle> handles) throws IOException {
+        if (handles.size() <= 1) {
+            for (FileHandles.Handle h : handles) {
+                h.channel.force(false);
+            }
+            return;
+        }
+        List<java.util.concurrent.Future<Void>> others = new ArrayList<>();
+        FileHandles.Handle first = null;
+        for (FileHandles.Handle h : handles) {
+            if (first == null) {
+                first = h;
+            } else {
+                others.add(store.committer().forceAsync(h.channel));
+            }
+        }
+        IOException failure = null;
+        try {
+            first.channel.force(false);
+        } catch (IOException e) {
+            failure = e;
+        }
+        for (java.util.concurrent.Future<Void> f : others) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new java.io.InterruptedIOException("interrupted while syncing");
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -33,8 +33,18 @@ final class GroupCommitter implements AutoCloseable {
     private final Thread thread;
     /** Concurrent fsyncs per round: {@value}. */
     static final int FORCE_THREADS = 16;
+    /** Runs the per-stream force tasks of a round. */
     private final java.util.concurrent.ExecutorService forcers = java.util.concurrent.Executors.newFixedThreadPool(FORCE_THREADS, r -> {
-        Thread t = new Thread(r, "ds-fsync");
+        Thread t = new Thread(r, "ds-fsync-stream");
+        t.setDaemon(true);
+        return t;
+    });
+    /**
+     * Runs single-file fsyncs for the stream tasks; separate from {@link #forcers} so a stream task
+     * waiting for its files can never starve them.
+     */
+    private final java.util.concurrent.ExecutorService fsyncPool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "ds-fsync-file");
         t.setDaemon(true);
         return t;
     });
@@ -153,6 +163,14 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /** Forces one file on the sync pool (the caller waits for the result). */
+    java.util.concurrent.Future<Void> forceAsync(java.nio.channels.FileChannel channel) {
+        return fsyncPool.submit(() -> {
+            channel.force(false);
+            return null;
+        });
+    }
+
     /** Receives the duration of every sync round, in nanoseconds (for metrics). */
     void onFsync(java.util.function.LongConsumer listener) {
         this.fsyncListener = listener;
@@ -186,5 +204,6 @@ final class GroupCommitter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         forcers.shutdown();
+        fsyncPool.shutdown();
     }
 }
