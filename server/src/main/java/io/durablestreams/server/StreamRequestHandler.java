@@ -109,12 +109,13 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         boolean gzip = config.compressionThresholdBytes() > 0 && method.equals(HttpMethod.GET) && acceptsGzip(msg);
 
         var future = engine.handle(request);
-        if (future.isDone()) {
+        if (future.isDone() && !future.isCompletedExceptionally()) {
             respond(ctx, future.getNow(null), keepAlive, head, gzip, null);
             return;
         }
         ctx.channel().config().setAutoRead(false);
-        future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, gzip, err)));
+        future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, gzip,
+                err instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : err)));
     }
 
     private void operational(ChannelHandlerContext ctx, String path, boolean keepAlive) {
