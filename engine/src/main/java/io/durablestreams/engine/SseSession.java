@@ -80,9 +80,10 @@ final class SseSession implements SseBody, Waiter {
             boolean closed = s.closeVisible;
             long tail = s.visibleTail;
             if (position < tail) {
-                ChainReader.Slice slice = ChainReader.read(s, position, tail, config.sseEventBytes(), true);
-                writeData(slice);
-                position = slice.end();
+                StreamState.SseFrame frame = dataEvent(tail);
+                flushPending();
+                sink.write(ByteBuffer.wrap(frame.event()).asReadOnlyBuffer());
+                position = frame.end();
                 boolean atEnd = position == tail;
                 writeControl(atEnd, closed && atEnd);
                 if (closed && atEnd) {
@@ -159,8 +160,28 @@ final class SseSession implements SseBody, Waiter {
         sink.close();
     }
 
+    /**
+     * The data event at {@link #position}: framed once per stream and position, then shared by every
+     * session that reaches it (a fan-out to thousands of readers frames each append once).
+     */
+    private StreamState.SseFrame dataEvent(long tail) {
+        StreamState.SseFrame cached = s.lastSseFrame;
+        if (cached != null && cached.from() == position && cached.end() <= tail) {
+            return cached;
+        }
+        ChainReader.Slice slice = ChainReader.read(s, position, tail, config.sseEventBytes(), true);
+        StreamState.SseFrame frame = new StreamState.SseFrame(position, slice.end(), frame(slice));
+        s.lastSseFrame = frame;
+        return frame;
+    }
+
     /** Sends what was framed since the last flush as one write. */
     private void flush() {
+        flushPending();
+        sink.flush();
+    }
+
+    private void flushPending() {
         if (pending.size() > 0) {
             sink.write(ByteBuffer.wrap(pending.toByteArray()));
             if (pending.size() > RETAINED_BUFFER_BYTES) {
@@ -169,20 +190,27 @@ final class SseSession implements SseBody, Waiter {
                 pending.reset();
             }
         }
-        sink.flush();
     }
 
-    private void writeData(ChainReader.Slice slice) {
+    /** A complete data event for the slice (event line, data lines, blank line). */
+    private byte[] frame(ChainReader.Slice slice) {
         byte[] payload = s.json
                 ? ChainReader.bytes(ReadHandler.jsonArray(slice.parts()))
                 : ChainReader.bytes(slice.parts());
-        pending.writeBytes(EVENT_DATA);
-        if (base64) {
-            writeLine(Base64.getEncoder().encode(payload), 0, -1);
-        } else {
-            writeLines(payload);
+        java.io.ByteArrayOutputStream saved = pending;
+        pending = new java.io.ByteArrayOutputStream(payload.length + 32);
+        try {
+            pending.writeBytes(EVENT_DATA);
+            if (base64) {
+                writeLine(Base64.getEncoder().encode(payload), 0, -1);
+            } else {
+                writeLines(payload);
+            }
+            pending.write('\n');
+            return pending.toByteArray();
+        } finally {
+            pending = saved;
         }
-        pending.write('\n');
     }
 
     /**

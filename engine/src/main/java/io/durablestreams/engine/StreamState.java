@@ -61,6 +61,11 @@ final class StreamState {
 
     volatile long lastAccessMillis;
 
+    /** The SSE data event most recently framed for this stream: every session at that position reuses it. */
+    record SseFrame(long from, long end, byte[] event) {}
+
+    volatile SseFrame lastSseFrame;
+
     StreamState(StreamDescriptor d, StreamState source, StreamLog log, long nowMillis) {
         this.descriptor = d;
         this.name = d.name();
