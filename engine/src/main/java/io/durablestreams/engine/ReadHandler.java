@@ -23,6 +23,8 @@ final class ReadHandler {
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
     /** The redirect to an incarnation's first offset changes only when the stream is recreated. */
     static final String START_REDIRECT_CACHE_CONTROL = "public, max-age=5";
+    /** Reads at least this long are offered to the transport as file regions: {@value} bytes. */
+    static final int ZERO_COPY_MIN_BYTES = 64 * 1024;
     private static final ByteBuffer OPEN_BRACKET = ByteBuffer.wrap(new byte[] {'['}).asReadOnlyBuffer();
     private static final ByteBuffer CLOSE_BRACKET = ByteBuffer.wrap(new byte[] {']'}).asReadOnlyBuffer();
     private static final byte[] EMPTY_ARRAY = "[]".getBytes(StandardCharsets.US_ASCII);
@@ -168,12 +170,14 @@ final class ReadHandler {
             notModified.headers().remove(ProtocolHeaders.CONTENT_TYPE);
             return notModified;
         }
-        if (s.json) {
-            return r.body(jsonArray(slice.read().parts()));
+        // large runs go out as a file region (sendfile where the transport allows); small ones are
+        // cheaper to read through the store's open handles than to open the file for each response
+        FileSlice file = !s.json && slice.end() - slice.from() >= ZERO_COPY_MIN_BYTES ? slice.fileSlice() : null;
+        if (file != null) {
+            return r.file(file);
         }
-        FileSlice file = slice.fileSlice();
-        // a file region is sent with zero copy where the transport allows; the binding reads it otherwise
-        return file != null ? r.file(file) : r.body(slice.read().parts());
+        List<ByteBuffer> parts = slice.read().parts();
+        return r.body(s.json ? jsonArray(parts) : parts);
     }
 
     private static boolean matches(String ifNoneMatch, String etag) {
