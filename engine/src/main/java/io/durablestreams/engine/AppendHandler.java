@@ -82,7 +82,7 @@ final class AppendHandler {
             Incarnations.checkPrecondition(s, incarnation);
             if (s.closed) {
                 if (producer != null && producer.equals(s.closedBy)) {
-                    return done(duplicate(s, producer, s.closedBy.seq()));
+                    return whenDurable(s, duplicate(s, producer, s.closedBy.seq()));
                 }
                 throw closedConflict(s);
             }
@@ -94,7 +94,8 @@ final class AppendHandler {
             if (producer != null) {
                 check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
                 if (check.kind() != ProducerCheck.Kind.ACCEPT) {
-                    return done(rejectProducer(s, producer, check));
+                    Response rejected = rejectProducer(s, producer, check);
+                    return check.kind() == ProducerCheck.Kind.DUPLICATE ? whenDurable(s, rejected) : done(rejected);
                 }
             }
             if (streamSeq != null && s.lastStreamSeq != null && compareBytes(streamSeq, s.lastStreamSeq) <= 0) {
@@ -144,7 +145,8 @@ final class AppendHandler {
             if (producer != null) {
                 ProducerCheck check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
                 if (check.kind() != ProducerCheck.Kind.ACCEPT) {
-                    return done(rejectProducer(s, producer, check));
+                    Response rejected = rejectProducer(s, producer, check);
+                    return check.kind() == ProducerCheck.Kind.DUPLICATE ? whenDurable(s, rejected) : done(rejected);
                 }
             }
             stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
@@ -282,6 +284,18 @@ final class AppendHandler {
     /** Byte-wise lexicographic comparison of the UTF-8 encodings (§5.2 Stream-Seq). */
     static int compareBytes(String a, String b) {
         return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A duplicate is answered only once the batch it duplicates is durable: the original may still
+     * be waiting for its sync, and a success for the retry must not outlive a crash that loses it.
+     * Called with the stream lock held; the store's sync covers everything written so far.
+     */
+    private CompletableFuture<Response> whenDurable(StreamState s, Response r) {
+        if (s.visibleTail == s.writtenTail && s.closed == s.closeVisible) {
+            return done(r);
+        }
+        return registry.track(s.log.sync()).thenApply(v -> r);
     }
 
     private static CompletableFuture<Response> done(Response r) {
