@@ -9,28 +9,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code ds read --follow} receives data appended while it runs and exits 0 when the stream is closed. */
-class FollowTest {
+class FollowTest extends ServerBackedTest {
     private static final long TIMEOUT_SECONDS = 20;
-    private static TestServer server;
-    private static Cli ds;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start();
-        ds = new Cli(server.url());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"auto", "long-poll", "sse"})
     void followReceivesLaterAppendsAndEndsAtClose(String live) throws Exception {

@@ -5,26 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code ds write --producer-id}: re-running the same write appends nothing twice. */
-class ProducerWriteTest {
-    private static TestServer server;
-    private static Cli ds;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start();
-        ds = new Cli(server.url());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
+class ProducerWriteTest extends ServerBackedTest {
     @Test
     void sameJsonLinesWrittenTwiceAreAppendedOnce() {
         ok(ds.run("create", "orders", "-t", "application/json"));

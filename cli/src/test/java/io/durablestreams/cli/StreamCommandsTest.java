@@ -4,26 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every client command end to end against a real server: data round trips, metadata and exit codes. */
-class StreamCommandsTest {
-    private static TestServer server;
-    private static Cli ds;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start();
-        ds = new Cli(server.url());
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
-
+class StreamCommandsTest extends ServerBackedTest {
     @Test
     void bytesRoundTripThroughStdinInChunks() {
         byte[] data = new byte[200_000];

@@ -137,8 +137,7 @@ final class AppendHandler {
                         r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
                                 .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
                     }
-                    return s.closeVisible ? done(r) : publishWhenStored(s, s.log.append(
-                            new AppendEntry(new byte[0], NO_MESSAGES, null, null, false)), s.writtenTail, true, r);
+                    return whenDurable(s, r);
                 }
                 throw closedConflict(s);
             }
@@ -287,8 +286,9 @@ final class AppendHandler {
     }
 
     /**
-     * A duplicate is answered only once the batch it duplicates is durable: the original may still
-     * be waiting for its sync, and a success for the retry must not outlive a crash that loses it.
+     * A duplicate (or a repeated close) is answered only once what it repeats is durable: the
+     * original may still be waiting for its sync, and a success for the retry must not outlive a
+     * crash that loses it.
      * Called with the stream lock held; the store's sync covers everything written so far.
      */
     private CompletableFuture<Response> whenDurable(StreamState s, Response r) {

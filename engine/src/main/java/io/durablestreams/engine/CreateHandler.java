@@ -10,7 +10,6 @@ import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.Offset;
 import io.durablestreams.protocol.ProtocolHeaders;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -231,9 +230,5 @@ final class CreateHandler {
             r.header(ProtocolHeaders.STREAM_CLOSED, "true");
         }
         return r;
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package io.durablestreams.engine;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.protocol.ProtocolHeaders;
 
@@ -49,20 +50,7 @@ final class Problem extends RuntimeException {
 
     static void quote(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                default -> {
-                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
+        JsonStringEncoder.getInstance().quoteAsString(s, sb);
         sb.append('"');
     }
 

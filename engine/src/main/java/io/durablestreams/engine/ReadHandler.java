@@ -294,13 +294,9 @@ final class ReadHandler {
                     finish(noContent(s, position, false, cursor.next(clientCursor)));
                 }
             } else {
+                // registration fails only when there is something to answer: data, EOF or a gone stream
                 Response now = longPollNow(req, s, position, token, clientCursor);
-                if (now != null) {
-                    finish(now);
-                } else {
-                    // woken by a change that left nothing to send (e.g. a concurrent read); wait again
-                    live.executor().execute(this::park);
-                }
+                finish(now != null ? now : noContent(s, position, false, cursor.next(clientCursor)));
             }
         }
 

@@ -53,11 +53,6 @@ final class SseSession implements SseBody, Waiter {
         this.base64 = ReadHandler.base64(s);
     }
 
-    /** Whether data events carry base64 (binary content types). */
-    boolean isBase64() {
-        return base64;
-    }
-
     @Override
     public void start(SseSink sink) {
         this.sink = sink;
@@ -197,53 +192,45 @@ final class SseSession implements SseBody, Waiter {
         byte[] payload = s.json
                 ? ChainReader.bytes(ReadHandler.jsonArray(slice.parts()))
                 : ChainReader.bytes(slice.parts());
-        java.io.ByteArrayOutputStream saved = pending;
-        pending = new java.io.ByteArrayOutputStream(payload.length + 32);
-        try {
-            pending.writeBytes(EVENT_DATA);
-            if (base64) {
-                writeLine(Base64.getEncoder().encode(payload), 0, -1);
-            } else {
-                writeLines(payload);
-            }
-            pending.write('\n');
-            return pending.toByteArray();
-        } finally {
-            pending = saved;
+        java.io.ByteArrayOutputStream event = new java.io.ByteArrayOutputStream(payload.length + 32);
+        event.writeBytes(EVENT_DATA);
+        if (base64) {
+            writeLine(event, Base64.getEncoder().encode(payload), 0, -1);
+        } else {
+            writeLines(event, payload);
         }
+        event.write('\n');
+        return event.toByteArray();
     }
 
     /**
      * Writes text as "data:" lines, breaking at CR, LF and CRLF – the SSE line terminators – so
      * no payload can end the event or forge another one. A client joins the lines with LF.
      */
-    private void writeLines(byte[] text) {
+    private static void writeLines(java.io.ByteArrayOutputStream out, byte[] text) {
         int start = 0;
         for (int i = 0; i < text.length; i++) {
             byte b = text[i];
             if (b == '\n' || b == '\r') {
-                writeLine(text, start, i);
+                writeLine(out, text, start, i);
                 if (b == '\r' && i + 1 < text.length && text[i + 1] == '\n') {
                     i++;
                 }
                 start = i + 1;
             }
         }
-        writeLine(text, start, text.length);
+        writeLine(out, text, start, text.length);
     }
 
     /** "data:" + line; a line starting with a space gets one more, since parsers strip one. */
-    private void writeLine(byte[] bytes, int from, int to) {
+    private static void writeLine(java.io.ByteArrayOutputStream out, byte[] bytes, int from, int to) {
         int end = to < 0 ? bytes.length : to;
-        int pad = end > from && bytes[from] == ' ' ? 1 : 0;
-        byte[] line = new byte[DATA_PREFIX.length + pad + (end - from) + 1];
-        System.arraycopy(DATA_PREFIX, 0, line, 0, DATA_PREFIX.length);
-        if (pad == 1) {
-            line[DATA_PREFIX.length] = ' ';
+        out.writeBytes(DATA_PREFIX);
+        if (end > from && bytes[from] == ' ') {
+            out.write(' ');
         }
-        System.arraycopy(bytes, from, line, DATA_PREFIX.length + pad, end - from);
-        line[line.length - 1] = '\n';
-        pending.writeBytes(line);
+        out.write(bytes, from, end - from);
+        out.write('\n');
     }
 
     private void writeControl(boolean upToDate, boolean closed) {
@@ -261,7 +248,7 @@ final class SseSession implements SseBody, Waiter {
         json.append('}');
         pending.writeBytes(EVENT_CONTROL);
         byte[] body = json.toString().getBytes(StandardCharsets.UTF_8);
-        writeLine(body, 0, -1);
+        writeLine(pending, body, 0, -1);
         pending.write('\n');
         flush();
     }

@@ -23,7 +23,6 @@ import java.util.random.RandomGenerator;
 public final class StreamEngine implements AutoCloseable {
     private final EngineConfig config;
     private final StreamStorage storage;
-    private final LongSupplier clock;
     private final StreamRegistry registry;
     private final CreateHandler create;
     private final AppendHandler append;
@@ -43,7 +42,6 @@ public final class StreamEngine implements AutoCloseable {
                         RandomGenerator random) {
         this.config = config;
         this.storage = storage;
-        this.clock = clockMillis;
         this.registry = new StreamRegistry(clockMillis);
         registry.restore(storage.recover());
         this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot);
@@ -221,10 +219,6 @@ public final class StreamEngine implements AutoCloseable {
     /** Number of streams known, soft-deleted ones included. */
     public int streamCount() {
         return registry.size();
-    }
-
-    long now() {
-        return clock.getAsLong();
     }
 
     @Override

@@ -43,7 +43,7 @@ final class StreamRegistry {
     StreamState find(String name) {
         StreamState s = streams.get(name);
         if (s != null && !s.softDeleted && s.isExpired(clock.getAsLong())) {
-            expire(s);
+            delete(s);
             s = streams.get(name);
         }
         return s;
@@ -59,7 +59,7 @@ final class StreamRegistry {
         int expired = 0;
         for (StreamState s : streams.values()) {
             if (!s.softDeleted && !s.removed && s.isExpired(now)) {
-                expire(s);
+                delete(s);
                 expired++;
             }
         }
@@ -71,16 +71,11 @@ final class StreamRegistry {
         return streams.putIfAbsent(s.name, s) == null;
     }
 
-    /** Deletes a stream that a client asked to delete: soft when forks still read it. */
+    /**
+     * Deletes a stream, whether a client asked or it expired: soft while forks still read it (it
+     * stays under its name, answering 410), else removed and its storage released.
+     */
     void delete(StreamState s) {
-        retire(s);
-    }
-
-    private void expire(StreamState s) {
-        retire(s);
-    }
-
-    private void retire(StreamState s) {
         boolean release;
         List<Waiter> toWake;
         synchronized (s) {
@@ -104,25 +99,11 @@ final class StreamRegistry {
         }
     }
 
-    /** Frees a removed stream's data and drops its reference on its source, cascading. */
+    /** Frees a removed stream's data and drops its reference on its source (cascading). */
     private void release(StreamState s) {
         s.log.delete();
-        StreamState src = s.source;
-        while (src != null) {
-            boolean cascade;
-            synchronized (src) {
-                src.forkRefs--;
-                cascade = src.forkRefs == 0 && src.softDeleted && !src.removed;
-                if (cascade) {
-                    src.removed = true;
-                }
-            }
-            if (!cascade) {
-                return;
-            }
-            streams.remove(src.name, src);
-            src.log.delete();
-            src = src.source;
+        if (s.source != null) {
+            dropForkRef(s.source);
         }
     }
 
@@ -137,7 +118,10 @@ final class StreamRegistry {
         }
     }
 
-    /** Undoes {@link #addForkRef} for a fork that was never published. */
+    /**
+     * Drops a fork reference: for a fork that was released, or one that was never published. The
+     * last reference on a soft-deleted source releases it too, and so on up the chain.
+     */
     void dropForkRef(StreamState source) {
         boolean cascade;
         synchronized (source) {

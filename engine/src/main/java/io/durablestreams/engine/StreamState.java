@@ -33,7 +33,6 @@ final class StreamState {
     /** Expiry as the creating request stated it; forks may inherit a different effective one. */
     final Long ttlRequested;
     final Instant expiresRequested;
-    final long createdAtMillis;
 
     /** Fork configuration: the source incarnation, the divergence position, as requested. */
     final StreamState source;
@@ -77,7 +76,6 @@ final class StreamState {
         this.expiresAt = d.expiresAt() == null ? null : HeaderRules.expiresAt(d.expiresAt());
         this.ttlRequested = d.ttlRequested();
         this.expiresRequested = d.expiresAtRequested() == null ? null : HeaderRules.expiresAt(d.expiresAtRequested());
-        this.createdAtMillis = d.createdAtMillis();
         this.source = source;
         this.forkPosition = d.forkPosition();
         this.forkedFromRequested = d.sourceName();
@@ -88,10 +86,6 @@ final class StreamState {
         this.writtenTail = log.tail();
         this.visibleTail = writtenTail;
         this.lastAccessMillis = nowMillis;
-    }
-
-    boolean isFork() {
-        return source != null;
     }
 
     boolean isExpired(long nowMillis) {

@@ -100,4 +100,19 @@ class DurableDuplicateTest {
         assertThat(retry.join().status()).isEqualTo(204);
         engine.close();
     }
+
+    @Test
+    void aRepeatedCloseWaitsForTheCloseToBeDurable() {
+        HeldStorage storage = new HeldStorage();
+        StreamEngine engine = new StreamEngine(EngineConfig.defaults(), storage, System::currentTimeMillis, new SplittableRandom(1));
+        call(engine, "PUT", Map.of("content-type", "text/plain"), "").join();
+        storage.holding = true;
+        CompletableFuture<Response> close = call(engine, "POST", Map.of("stream-closed", "true"), "");
+        CompletableFuture<Response> again = call(engine, "POST", Map.of("stream-closed", "true"), "");
+        assertThat(again).isNotDone();
+        storage.release();
+        assertThat(close.join().status()).isEqualTo(204);
+        assertThat(again.join().headers()).containsEntry("stream-closed", "true");
+        engine.close();
+    }
 }

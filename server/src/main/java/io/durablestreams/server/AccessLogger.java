@@ -1,5 +1,6 @@
 package io.durablestreams.server;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -76,16 +77,7 @@ final class AccessLogger implements AutoCloseable {
 
     private static void quote(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                sb.append('\\').append(c);
-            } else if (c < 0x20) {
-                sb.append(String.format("\\u%04x", (int) c));
-            } else {
-                sb.append(c);
-            }
-        }
+        JsonStringEncoder.getInstance().quoteAsString(s, sb);
         sb.append('"');
     }
 

@@ -1,5 +1,6 @@
 package io.durablestreams.server;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -19,14 +20,7 @@ final class Responses {
     static FullHttpResponse problem(int status, String type, String detail) {
         StringBuilder json = new StringBuilder(96).append("{\"type\":\"").append(type).append("\",\"status\":")
                 .append(status).append(",\"detail\":\"");
-        for (int i = 0; i < detail.length(); i++) {
-            char c = detail.charAt(i);
-            if (c == '"' || c == '\\') {
-                json.append('\\').append(c);
-            } else if (c >= 0x20) {
-                json.append(c);
-            }
-        }
+        JsonStringEncoder.getInstance().quoteAsString(detail, json);
         json.append("\"}");
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));

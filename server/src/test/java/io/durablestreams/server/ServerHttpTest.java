@@ -115,7 +115,10 @@ class ServerHttpTest {
             polls.add(own.sendAsync(HttpRequest.newBuilder(URI.create(root + "live?live=long-poll&offset=" + tail)).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }
-        // the polls are parked once the stream reports them as waiters; no sleep needed to order this
+        // append only once every poll is parked, so each one is answered by the wake-up, not at once
+        while (server.engine().parkedReaders() < polls.size()) {
+            Thread.onSpinWait();
+        }
         assertThat(send("POST", "live", "text/plain", "ping").statusCode()).isEqualTo(204);
         for (CompletableFuture<HttpResponse<String>> p : polls) {
             HttpResponse<String> r = p.get(10, TimeUnit.SECONDS);

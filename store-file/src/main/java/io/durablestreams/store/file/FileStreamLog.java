@@ -98,10 +98,6 @@ final class FileStreamLog implements StreamLog {
 
     @Override
     public CompletableFuture<Void> append(AppendEntry entry) {
-        boolean barrierOnly = !entry.hasData() && !entry.close() && entry.producer() == null && entry.streamSeq() == null;
-        if (barrierOnly) {
-            return sync();
-        }
         byte[] data = entry.data();
         synchronized (this) {
             RuntimeException refused = refusal();
