@@ -25,7 +25,9 @@ import java.util.stream.Stream;
 
 /**
  * The durable file store: one directory per stream incarnation (layout: {@link StoreFiles},
- * ARCHITECTURE.md ("The file store")), group commit ({@link GroupCommitter}), recovery ({@link StreamRecovery}).
+ * ARCHITECTURE.md ("The file store")), a store-wide {@link Journal} forced by group commit
+ * ({@link GroupCommitter}), checkpoints that force the streams' files and retire the journal
+ * behind them, recovery ({@link StreamRecovery}, then a journal replay).
  *
  * <p>Startup: after a clean shutdown ({@code clean-shutdown} marker present) the {@code catalog}
  * alone describes every stream and no stream directory is read; segment lists and message
@@ -45,6 +47,10 @@ public final class FileStorage implements StreamStorage {
     private final StorageFailures failures = new StorageFailures();
     private final FileHandles handles;
     private final GroupCommitter committer;
+    private final Journal journal;
+    /** Streams with writes not yet forced to their own files (their handles stay pinned until then). */
+    private final java.util.concurrent.atomic.AtomicInteger unforcedLogs = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private final ConcurrentHashMap<Long, FileStreamLog> logs = new ConcurrentHashMap<>();
     /** Streams recovered at once after a crash: {@value} (recovery is mostly waiting for reads). */
     static final int RECOVERY_THREADS = 8;
@@ -71,13 +77,15 @@ public final class FileStorage implements StreamStorage {
             }
             this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
             long started = System.nanoTime();
-            this.recovered = open();
+            long journalSequence = open();
+            this.journal = new Journal(Journal.directory(root), config.opener(), config.journalFileBytes(), journalSequence,
+                    this::requestCheckpoint, failures);
             LOG.log(System.Logger.Level.INFO, "file store " + root + ": " + recovered.size() + " streams ready in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         } catch (IOException e) {
             throw new UncheckedIOException("opening the file store in " + root + " failed", e);
         }
-        this.committer = new GroupCommitter(config.fsyncPolicy(), config.fsyncIntervalMs(), failures);
+        this.committer = new GroupCommitter(journal, config.fsyncPolicy(), config.fsyncIntervalMs(), failures);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ds-file-store-checkpoint");
             t.setDaemon(true);
@@ -87,19 +95,35 @@ public final class FileStorage implements StreamStorage {
                 config.checkpointIntervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    private List<RecoveredStream> open() throws IOException {
+    /** Recovers the streams (into {@link #recovered}); returns the sequence number for the first new journal file. */
+    private long open() throws IOException {
         byte[] meta = SealedBlob.read(root.resolve(StoreFiles.STORE_META), SealedBlob.STORE_MAGIC);
         reservedIncarnations = meta == null ? 0 : MetaCodec.storeMeta(meta);
         Path marker = root.resolve(StoreFiles.CLEAN_SHUTDOWN);
         boolean clean = Files.exists(marker);
         byte[] catalogBody = SealedBlob.read(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC);
         Map<Long, MetaCodec.Entry> catalog = catalogBody == null ? Map.of() : MetaCodec.catalog(catalogBody);
+        Path journalDir = Journal.directory(root);
+        if (!Files.isDirectory(journalDir)) {
+            Files.createDirectories(journalDir);
+            Fsync.directory(root);
+        }
+        List<Path> journalFiles = Journal.list(journalDir);
         if (clean && catalogBody != null) {
             catalog.values().forEach(e -> logs.put(e.descriptor().incarnation(), new FileStreamLog(this, e.descriptor(),
                     StoreFiles.streamDir(root, e.descriptor().incarnation()), e.checkpoint(), null)));
         } else {
             LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
             recoverAll(catalog);
+            replay(journalFiles);
+        }
+        // after a clean shutdown every stream file was forced before the catalog; after a replay, the replayed streams were
+        long nextJournal = journalFiles.isEmpty() ? 1 : Journal.sequenceOf(journalFiles.get(journalFiles.size() - 1)) + 1;
+        for (Path f : journalFiles) {
+            Files.delete(f);
+        }
+        if (!journalFiles.isEmpty()) {
+            Fsync.directory(journalDir);
         }
         // 1. remove the marker and make that durable before any write: if we crash after this,
         //    the next start recovers every stream (using the catalog entries as checkpoints).
@@ -108,7 +132,44 @@ public final class FileStorage implements StreamStorage {
         }
         long maxSeen = logs.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
         lastIncarnation = Math.max(reservedIncarnations, maxSeen);
-        return recoveredStreams();
+        recovered = recoveredStreams();
+        return nextJournal;
+    }
+
+    /**
+     * Writes into the recovered streams what the journal holds beyond them, then forces every stream
+     * the journal mentions: after a process crash their files may hold the rest only in the page
+     * cache, and the journal is deleted next.
+     */
+    private void replay(List<Path> journalFiles) throws IOException {
+        Set<FileStreamLog> mentioned = new HashSet<>();
+        Set<FileStreamLog> unforced = new HashSet<>();
+        long[] written = {0};
+        long records = Journal.replay(journalFiles, config.opener(), (incarnation, segmentBase, logOffset, record, payload) -> {
+            FileStreamLog log = logs.get(incarnation);
+            if (log != null) {
+                mentioned.add(log);
+                unforced.add(log);
+                if (log.replay(segmentBase, logOffset, record, payload)) {
+                    written[0]++;
+                }
+                if (unforced.size() > config.maxOpenFiles() / 4) {
+                    forceAll(unforced); // their handles stay pinned until forced: bound them
+                }
+            }
+        });
+        forceAll(unforced);
+        if (records > 0) {
+            LOG.log(System.Logger.Level.INFO, "journal replay: " + records + " records read, " + written[0]
+                    + " written back into " + mentioned.size() + " streams");
+        }
+    }
+
+    private static void forceAll(Set<FileStreamLog> logs) throws IOException {
+        for (FileStreamLog log : logs) {
+            log.forceDirty();
+        }
+        logs.clear();
     }
 
     private void recoverAll(Map<Long, MetaCodec.Entry> catalog) throws IOException {
@@ -298,16 +359,56 @@ public final class FileStorage implements StreamStorage {
         Files.deleteIfExists(dir);
     }
 
+    /**
+     * A checkpoint cycle. 1. start a new journal file (appends from now on go there); 2. force
+     * every stream written since its last checkpoint and write its checkpoint; 3. delete the
+     * journal files before the one started in 1: everything they hold is now in forced stream files.
+     * If we crash before 3, recovery replays them again, which skips what the streams already have.
+     */
     private void checkpointAll() {
         try {
-            for (FileStreamLog log : logs.values()) {
-                if (closed) {
-                    return;
-                }
-                log.checkpointIfDirty();
+            if (closed) {
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "checkpoint round failed", e);
+            long keepFrom = journal.rotate();
+            List<java.util.concurrent.Future<Boolean>> forced = new ArrayList<>();
+            for (FileStreamLog log : logs.values()) {
+                if (log.checkpointDue()) {
+                    forced.add(committer.runForce(log::checkpointIfDirty));
+                }
+            }
+            boolean allForced = true;
+            for (java.util.concurrent.Future<Boolean> f : forced) {
+                allForced &= f.get();
+            }
+            if (allForced && !closed) {
+                journal.deleteBefore(keepFrom);
+            }
+        } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "checkpoint cycle failed; the journal is kept until one succeeds", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs a checkpoint cycle soon (the journal file is full, or many streams hold unforced writes). */
+    private void requestCheckpoint() {
+        if (checkpointer != null && !closed && checkpointRequested.compareAndSet(false, true)) {
+            try {
+                checkpointer.execute(() -> {
+                    checkpointRequested.set(false);
+                    checkpointAll();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                checkpointRequested.set(false);
+            }
+        }
+    }
+
+    /** Counts streams holding unforced writes; too many (pinned handles) asks for a checkpoint. */
+    void unforcedLogs(int delta) {
+        if (unforcedLogs.addAndGet(delta) > config.maxOpenFiles() / 4 && delta > 0) {
+            requestCheckpoint();
         }
     }
 
@@ -340,6 +441,7 @@ public final class FileStorage implements StreamStorage {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.ERROR, "writing the catalog failed; the next start recovers every stream", e);
         } finally {
+            closeJournal();
             handles.close();
             try {
                 lock.release();
@@ -360,6 +462,7 @@ public final class FileStorage implements StreamStorage {
         }
         SealedBlob.writeAtomically(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC,
                 MetaCodec.catalog(entries, entries.size()), true);
+        journal.close(true);
         Files.deleteIfExists(root.resolve(StoreFiles.CLEAN_SHUTDOWN));
         Files.createFile(root.resolve(StoreFiles.CLEAN_SHUTDOWN));
         Fsync.directory(root);
@@ -374,7 +477,13 @@ public final class FileStorage implements StreamStorage {
     void abandon() {
         closed = true;
         checkpointer.shutdownNow();
+        try {
+            checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         committer.close();
+        closeJournal();
         handles.close();
         try {
             lock.release();
@@ -382,6 +491,18 @@ public final class FileStorage implements StreamStorage {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
         }
+    }
+
+    private void closeJournal() {
+        try {
+            journal.close(false);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the journal failed", e);
+        }
+    }
+
+    Journal journal() {
+        return journal;
     }
 
     FileStoreConfig config() {

@@ -23,8 +23,10 @@ import java.util.zip.CRC32C;
 /**
  * One stream incarnation on disk: payload bytes in {@code <base>.data} segments, one
  * {@link RecordFormat} record per append in the matching {@code <base>.log}. An append writes
- * its payload, then its record, to the page cache under this log's monitor and hands the
- * durability wait to the {@link GroupCommitter}.
+ * its payload, then its record, to the page cache under this log's monitor, then the same record
+ * with its payload to the store's {@link Journal}, and hands the durability wait to the
+ * {@link GroupCommitter} (which forces the journal). This log's own files are forced at
+ * checkpoints; until then a crash may take back what the journal replays.
  *
  * <p>Thread-safety: the engine serializes mutations per stream; readers call the query methods
  * concurrently. Segment list, tail, writer state and the message index are guarded by
@@ -53,6 +55,10 @@ final class FileStreamLog implements StreamLog {
     private LongList batchEnds;
     private Map<Path, FileHandles.Handle> dirtyHandles = new HashMap<>();
     private List<Path> dirtyPaths = new ArrayList<>();
+    /** Paths of a new stream (descriptor, directory entries) that the next sync round forces. */
+    private List<Path> creationPaths = new ArrayList<>();
+    /** Set when replay met a record that does not continue this log; later records are ignored. */
+    private boolean replayGap;
     private StorageIOException poisoned;
     private boolean deleted;
 
@@ -75,14 +81,17 @@ final class FileStreamLog implements StreamLog {
         this.segmentBases = segmentBases;
     }
 
-    /** A new stream: creates its first segment; the files and {@code extraPaths} are forced by the next sync. */
-    synchronized void createFiles(List<Path> extraPaths) throws IOException {
+    /**
+     * A new stream: creates its first segment (forced at the next checkpoint; replay recreates it)
+     * and has the next sync round force {@code creationPaths}.
+     */
+    synchronized void createFiles(List<Path> creationPaths) throws IOException {
         segmentBases = new LongList();
         segmentBases.add(base);
         pinDirty(StoreFiles.dataFile(dir, base));
         pinDirty(StoreFiles.logFile(dir, base));
-        dirtyPaths.addAll(extraPaths);
-        store.committer().markDirty(this);
+        this.creationPaths.addAll(creationPaths);
+        store.committer().markCreated(this);
         checkpointDirty = true;
     }
 
@@ -111,11 +120,10 @@ final class FileStreamLog implements StreamLog {
                 int crc = crc32c(data);
                 LogRecord r = new LogRecord(RecordFormat.TYPE_APPEND, tail, data.length, crc, entry.messageEnds(),
                         entry.producer(), entry.streamSeq(), entry.close());
-                write(data, r);
+                write(data, r, true);
             } catch (IOException e) {
                 return failWrite("append of " + data.length + " bytes at position " + tail, e);
             }
-            store.committer().markDirty(this);
             return store.committer().submit(this, null);
         }
     }
@@ -129,11 +137,10 @@ final class FileStreamLog implements StreamLog {
             }
             try {
                 write(new byte[0], new LogRecord(RecordFormat.TYPE_SOFT_DELETE, tail, 0, crc32c(new byte[0]),
-                        new int[0], null, null, false));
+                        new int[0], null, null, false), true);
             } catch (IOException e) {
                 return failWrite("soft-delete record at position " + tail, e);
             }
-            store.committer().markDirty(this);
             return store.committer().submit(this, null);
         }
     }
@@ -143,28 +150,72 @@ final class FileStreamLog implements StreamLog {
         return store.committer().submit(this, refusal());
     }
 
-    /** Writes the payload then the record; updates the in-memory view only when both succeeded. */
-    private void write(byte[] data, LogRecord r) throws IOException {
+    /**
+     * Writes the payload, the record, then (with {@code journal}) both to the journal; updates the
+     * in-memory view only when all succeeded.
+     */
+    private void write(byte[] data, LogRecord r, boolean journal) throws IOException {
         ByteBuffer frame = RecordFormat.encode(r.type(), r.position(), r.payloadLength(), r.payloadCrc(),
                 r.messageEnds(), r.producer(), r.streamSeq(), r.close());
         int frameLength = frame.remaining();
         if (data.length > 0) {
             writeFully(pinDirty(StoreFiles.dataFile(dir, activeBase)).channel, ByteBuffer.wrap(data), tail - activeBase);
         }
-        writeFully(pinDirty(StoreFiles.logFile(dir, activeBase)).channel, frame, logEnd);
+        writeFully(pinDirty(StoreFiles.logFile(dir, activeBase)).channel, frame.duplicate(), logEnd);
+        // before the journal record: a checkpoint cycle that retires the journal file holding it must force these writes
+        checkpointDirty = true;
+        if (journal) {
+            store.journal().append(descriptor.incarnation(), activeBase, logEnd, frame, data);
+        }
         tail = r.end();
         logEnd += frameLength;
         state.apply(r);
         if (messageEnds != null) {
             index(r);
         }
-        checkpointDirty = true;
+    }
+
+    /**
+     * Applies a journal record during recovery, before the log serves anything. The record's place
+     * in the record log decides: before the recovered end, it is already here (perhaps only in the
+     * page cache after a process crash, so its segment is marked for forcing too); at the end (or
+     * at offset 0 of the segment that starts at the tail) it is written; beyond, something between
+     * was lost, which cannot happen for acknowledged writes, so the rest of this stream's records
+     * are ignored. The caller must {@link #forceDirty()} this log before the journal is deleted.
+     * Returns whether the record was written.
+     */
+    synchronized boolean replay(long segmentBase, long logOffset, LogRecord r, byte[] payload) throws IOException {
+        if (dirtyPaths.isEmpty()) {
+            dirtyPaths.add(dir);
+        }
+        if (replayGap) {
+            return false;
+        }
+        if (segmentBase < activeBase || segmentBase == activeBase && logOffset < logEnd) {
+            pinDirty(StoreFiles.dataFile(dir, segmentBase));
+            pinDirty(StoreFiles.logFile(dir, segmentBase));
+            return false;
+        }
+        boolean here = segmentBase == activeBase && logOffset == logEnd;
+        boolean next = segmentBase == tail && segmentBase > activeBase && logOffset == 0;
+        if (!(here || next) || r.position() != tail) {
+            replayGap = true;
+            LOG.log(System.Logger.Level.ERROR, "journal record of stream " + describe() + " at segment " + segmentBase
+                    + " byte " + logOffset + " (position " + r.position() + ") does not continue the recovered log (segment "
+                    + activeBase + " byte " + logEnd + ", tail " + tail + "); ignoring the rest of its journal records");
+            return false;
+        }
+        if (next) {
+            roll();
+        }
+        write(payload, r, false);
+        return true;
     }
 
     /**
      * Rolls to a new segment based at the tail. 1. create {@code <tail>.data} and {@code <tail>.log}
      * (if we crash here, recovery finds an empty segment starting at the tail and continues in it);
-     * 2. the stream directory is forced with the first record written to them, before its ack.
+     * 2. the stream directory is forced at the next checkpoint (until then the journal has the records).
      */
     private void roll() throws IOException {
         pinDirty(StoreFiles.dataFile(dir, tail));
@@ -177,7 +228,6 @@ final class FileStreamLog implements StreamLog {
         logEnd = 0;
     }
 
-    /** Fails this append and every later one: the engine already counted these bytes in its tail. */
     /**
      * A write failed: cut the partial bytes back. When that works the log is exactly as before
      * the call, so the failure is thrown to the caller (nothing was stored; a later append may
@@ -232,14 +282,43 @@ final class FileStreamLog implements StreamLog {
         FileHandles.Handle h = dirtyHandles.get(file);
         if (h == null) {
             h = store.handles().pin(file);
+            if (dirtyHandles.isEmpty()) {
+                store.unforcedLogs(1);
+            }
             dirtyHandles.put(file, h);
         }
         return h;
     }
 
+    /** Forces the descriptor and directory entries of a new stream (by the sync round, before its creation is acknowledged). */
+    void forceCreation() throws IOException {
+        List<Path> paths;
+        synchronized (this) {
+            paths = creationPaths;
+            creationPaths = new ArrayList<>();
+            if (deleted) {
+                return;
+            }
+        }
+        forcePaths(paths);
+    }
+
+    /** Forces paths of this stream's directory; their absence is no failure once the stream was deleted (renamed away). */
+    private void forcePaths(List<Path> paths) throws IOException {
+        try {
+            for (Path p : paths) {
+                Fsync.path(p);
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            if (!isDeleted()) {
+                throw e;
+            }
+        }
+    }
+
     /**
      * Forces everything this log wrote so far (payload, records, new files' directory entries).
-     * Called by the sync thread and the checkpointer. Costly: one {@code fdatasync} per dirty file.
+     * Called by the checkpointer and at shutdown. Costly: one {@code fdatasync} per dirty file.
      */
     void forceDirty() throws IOException {
         forceLock.lock();
@@ -253,13 +332,14 @@ final class FileStreamLog implements StreamLog {
                 dirtyHandles = new HashMap<>();
                 dirtyPaths = new ArrayList<>();
                 gone = deleted;
+                if (!handles.isEmpty()) {
+                    store.unforcedLogs(-1);
+                }
             }
             try {
                 if (!gone) {
                     forceAll(handles);
-                    for (Path p : paths) {
-                        Fsync.path(p);
-                    }
+                    forcePaths(paths);
                 }
             } finally {
                 handles.forEach(store.handles()::unpin);
@@ -269,46 +349,9 @@ final class FileStreamLog implements StreamLog {
         }
     }
 
-    /**
-     * Forces the files concurrently (typically the data file and the record log of one append), so
-     * an acknowledgement waits for about one {@code fdatasync}, not one per file.
-     */
-    private void forceAll(Collection<FileHandles.Handle> handles) throws IOException {
-        if (handles.size() <= 1) {
-            for (FileHandles.Handle h : handles) {
-                h.channel.force(false);
-            }
-            return;
-        }
-        List<java.util.concurrent.Future<Void>> others = new ArrayList<>();
-        FileHandles.Handle first = null;
+    private static void forceAll(Collection<FileHandles.Handle> handles) throws IOException {
         for (FileHandles.Handle h : handles) {
-            if (first == null) {
-                first = h;
-            } else {
-                others.add(store.committer().forceAsync(h.channel));
-            }
-        }
-        IOException failure = null;
-        try {
-            first.channel.force(false);
-        } catch (IOException e) {
-            failure = e;
-        }
-        for (java.util.concurrent.Future<Void> f : others) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new java.io.InterruptedIOException("interrupted while syncing");
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (failure == null) {
-                    failure = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-                }
-            }
-        }
-        if (failure != null) {
-            throw failure;
+            h.channel.force(false);
         }
     }
 
@@ -407,12 +450,21 @@ final class FileStreamLog implements StreamLog {
 
     @Override
     public void delete() {
+        Collection<FileHandles.Handle> unforced;
         synchronized (this) {
             if (deleted) {
                 return;
             }
             deleted = true;
+            // nothing will force these files again; the journal records of a deleted stream are skipped by replay
+            unforced = dirtyHandles.values();
+            dirtyHandles = new HashMap<>();
+            dirtyPaths = new ArrayList<>();
+            if (!unforced.isEmpty()) {
+                store.unforcedLogs(-1);
+            }
         }
+        unforced.forEach(store.handles()::unpin);
         store.deleteStream(this);
     }
 
@@ -488,16 +540,24 @@ final class FileStreamLog implements StreamLog {
         batchEnds.add(r.end());
     }
 
-    /** Writes a checkpoint when something changed since the last one; forces first so it claims only durable data. */
-    void checkpointIfDirty() {
+    /** Whether something changed since the last checkpoint. */
+    boolean checkpointDue() {
+        return checkpointDirty;
+    }
+
+    /**
+     * Writes a checkpoint when something changed since the last one; forces first so it claims
+     * only durable data. Returns false if that force failed (then the journal must be kept).
+     */
+    boolean checkpointIfDirty() {
         if (!checkpointDirty) {
-            return;
+            return true;
         }
         checkpointDirty = false;
         Checkpoint cp;
         synchronized (this) {
             if (deleted) {
-                return;
+                return true;
             }
             cp = snapshot();
         }
@@ -505,7 +565,7 @@ final class FileStreamLog implements StreamLog {
             forceDirty();
         } catch (IOException e) {
             store.failures().fsyncFailed("fsync for the checkpoint of stream " + describe(), e);
-            return;
+            return false;
         }
         try {
             SealedBlob.writeAtomically(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC, MetaCodec.checkpoint(cp), false);
@@ -513,6 +573,7 @@ final class FileStreamLog implements StreamLog {
             checkpointDirty = true;
             LOG.log(System.Logger.Level.WARNING, "checkpoint of stream " + describe() + " failed; will retry", e);
         }
+        return true;
     }
 
     /** The state of this log now. Durable only once {@link #forceDirty()} has run after it. */

@@ -10,51 +10,45 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Group commit: one sync thread takes every append queued since its last round, across all
- * streams, forces each dirty log's files once, then completes the futures in queue order.
- * Appenders only write to the page cache and enqueue; no lock they take is held across an
- * {@code fsync}, so throughput under concurrency is not bounded by sync latency.
+ * streams, forces the {@link Journal} once (plus the descriptors and directory entries of streams
+ * created since the last round), then completes the futures in queue order. Appenders only write
+ * to the page cache and enqueue; no lock they take is held across an {@code fsync}, so
+ * throughput under concurrency is not bounded by sync latency, and a round costs one
+ * {@code fdatasync} however many streams it covers.
  *
- * <p>Correctness of "force once, complete many": an appender marks its log dirty after writing
- * and before enqueueing. A round drains the queue, then takes the dirty set, then forces. So every
- * write behind a drained future was marked before the round took the dirty set, and is covered
- * by this round's force or an earlier one.
+ * <p>Correctness of "force once, complete many": an appender writes its journal record (or a
+ * creator marks its new stream) before enqueueing. A round drains the queue, then forces: every
+ * write behind a drained future was in the journal before the round's force began.
  *
  * <p>Under {@link FsyncPolicy#INTERVAL} futures complete at submission and the thread forces the
- * dirty logs every interval.
+ * journal every interval.
  */
 final class GroupCommitter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
 
     private record Pending(FileStreamLog log, CompletableFuture<Void> future, RuntimeException failure) {}
 
+    private final Journal journal;
     private final FsyncPolicy policy;
     private final long intervalMs;
     private final StorageFailures failures;
     private final Thread thread;
     /** Concurrent fsyncs per round: {@value}. */
     static final int FORCE_THREADS = 16;
-    /** Runs the per-stream force tasks of a round. */
+    /** Runs the per-stream force tasks of a round and of checkpoints. */
     private final java.util.concurrent.ExecutorService forcers = java.util.concurrent.Executors.newFixedThreadPool(FORCE_THREADS, r -> {
         Thread t = new Thread(r, "ds-fsync-stream");
-        t.setDaemon(true);
-        return t;
-    });
-    /**
-     * Runs single-file fsyncs for the stream tasks; separate from {@link #forcers} so a stream task
-     * waiting for its files can never starve them.
-     */
-    private final java.util.concurrent.ExecutorService fsyncPool = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "ds-fsync-file");
         t.setDaemon(true);
         return t;
     });
     private volatile java.util.function.LongConsumer fsyncListener = nanos -> { };
     // guarded by this
     private ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private Set<FileStreamLog> dirty = new LinkedHashSet<>();
+    private Set<FileStreamLog> created = new LinkedHashSet<>();
     private boolean closing;
 
-    GroupCommitter(FsyncPolicy policy, long intervalMs, StorageFailures failures) {
+    GroupCommitter(Journal journal, FsyncPolicy policy, long intervalMs, StorageFailures failures) {
+        this.journal = journal;
         this.policy = policy;
         this.intervalMs = intervalMs;
         this.failures = failures;
@@ -63,9 +57,9 @@ final class GroupCommitter implements AutoCloseable {
         thread.start();
     }
 
-    /** Notes that {@code log} has bytes to force. Call after writing, before {@link #submit}. */
-    synchronized void markDirty(FileStreamLog log) {
-        dirty.add(log);
+    /** Notes that {@code log} is new: the next round forces its creation. Call before {@link #submit}. */
+    synchronized void markCreated(FileStreamLog log) {
+        created.add(log);
     }
 
     /**
@@ -112,11 +106,13 @@ final class GroupCommitter implements AutoCloseable {
                 }
                 batch = queue;
                 queue = new ArrayDeque<>();
-                toForce = dirty;
-                dirty = new LinkedHashSet<>();
+                toForce = created;
+                created = new LinkedHashSet<>();
                 last = closing;
             }
-            complete(batch, force(toForce));
+            Map<FileStreamLog, RuntimeException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+            RuntimeException journalFailure = force(toForce, failed);
+            complete(batch, journalFailure, failed);
             if (last) {
                 return;
             }
@@ -124,51 +120,42 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /**
-     * Forces every dirty log of the round. The fsyncs of different files run concurrently (up to
-     * {@link #FORCE_THREADS}): the file system can then commit them together, so a round over many
-     * streams costs about one sync, not one per stream.
+     * Forces the journal and the creations of the round; returns the journal's failure (which
+     * fails every future of the round) and puts the failed creations in {@code failed}.
+     * Creations are forced concurrently with the journal (up to {@link #FORCE_THREADS} at once)
+     * so the file system can commit them together.
      */
-    private Map<FileStreamLog, RuntimeException> force(Set<FileStreamLog> logs) {
-        Map<FileStreamLog, RuntimeException> failed = new java.util.concurrent.ConcurrentHashMap<>();
-        if (logs.isEmpty()) {
-            return failed;
-        }
+    private RuntimeException force(Set<FileStreamLog> logs, Map<FileStreamLog, RuntimeException> failed) {
         long start = System.nanoTime();
-        if (logs.size() == 1) {
-            forceOne(logs.iterator().next(), failed);
-        } else {
-            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>(logs.size());
-            for (FileStreamLog log : logs) {
-                running.add(forcers.submit(() -> forceOne(log, failed)));
-            }
-            for (java.util.concurrent.Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    LOG.log(System.Logger.Level.ERROR, "fsync task failed", e.getCause());
-                }
+        java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>(logs.size());
+        for (FileStreamLog log : logs) {
+            running.add(forcers.submit(() -> forceOne(log, failed)));
+        }
+        RuntimeException journalFailure = null;
+        try {
+            journal.sync();
+        } catch (IOException e) {
+            journalFailure = failures.fsyncFailed("fsync of the journal", e);
+        }
+        for (java.util.concurrent.Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.log(System.Logger.Level.ERROR, "fsync task failed", e.getCause());
             }
         }
         fsyncListener.accept(System.nanoTime() - start);
-        return failed;
+        return journalFailure;
     }
 
     private void forceOne(FileStreamLog log, Map<FileStreamLog, RuntimeException> failed) {
         try {
-            log.forceDirty();
+            log.forceCreation();
         } catch (IOException e) {
-            failed.put(log, failures.fsyncFailed("fsync of stream " + log.describe(), e));
+            failed.put(log, failures.fsyncFailed("fsync of the creation of stream " + log.describe(), e));
         }
-    }
-
-    /** Forces one file on the sync pool (the caller waits for the result). */
-    java.util.concurrent.Future<Void> forceAsync(java.nio.channels.FileChannel channel) {
-        return fsyncPool.submit(() -> {
-            channel.force(false);
-            return null;
-        });
     }
 
     /** Receives the duration of every sync round, in nanoseconds (for metrics). */
@@ -176,9 +163,16 @@ final class GroupCommitter implements AutoCloseable {
         this.fsyncListener = listener;
     }
 
-    private static void complete(ArrayDeque<Pending> batch, Map<FileStreamLog, RuntimeException> failed) {
+    /** Runs {@code task} on the force pool (checkpoints force many streams at once). */
+    <T> java.util.concurrent.Future<T> runForce(java.util.concurrent.Callable<T> task) {
+        return forcers.submit(task);
+    }
+
+    private static void complete(ArrayDeque<Pending> batch, RuntimeException journalFailure,
+                                 Map<FileStreamLog, RuntimeException> failed) {
         for (Pending p : batch) {
-            RuntimeException failure = p.failure() != null ? p.failure() : failed.get(p.log());
+            RuntimeException failure = p.failure() != null ? p.failure()
+                    : journalFailure != null ? journalFailure : failed.get(p.log());
             try {
                 if (failure == null) {
                     p.future().complete(null);
@@ -204,6 +198,11 @@ final class GroupCommitter implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         forcers.shutdown();
-        fsyncPool.shutdown();
+        try {
+            // checkpoint tasks may still be forcing and writing checkpoints
+            forcers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

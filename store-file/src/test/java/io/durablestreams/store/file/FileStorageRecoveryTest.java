@@ -46,6 +46,16 @@ class FileStorageRecoveryTest {
         return d.incarnation();
     }
 
+    /**
+     * Removes the journal, as if the damaged writes had never reached it: they were then never
+     * acknowledged, and the stream's own files are all recovery has (the case these tests cover).
+     */
+    private static void dropJournal(Path storeDir) throws IOException {
+        for (Path f : Journal.list(Journal.directory(storeDir))) {
+            Files.delete(f);
+        }
+    }
+
     private static String records(int count) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < count; i++) {
@@ -107,6 +117,7 @@ class FileStorageRecoveryTest {
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
             ch.truncate(size - 3);
         }
+        dropJournal(dir);
 
         FileStorage reopened = new FileStorage(config(dir));
         RecoveredStream r = only(reopened.recover(), "s");
@@ -128,6 +139,7 @@ class FileStorageRecoveryTest {
         try (FileChannel ch = FileChannel.open(data, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - 1);
         }
+        dropJournal(dir);
 
         FileStorage reopened = new FileStorage(config(dir));
         RecoveredStream r = only(reopened.recover(), "s");
@@ -182,6 +194,7 @@ class FileStorageRecoveryTest {
                 ch.write(ByteBuffer.wrap(garbage), at);
             }
             int damaged = spans.indexOf(victim);
+            dropJournal(storeDir);
 
             FileStorage reopened = new FileStorage(config(storeDir));
             RecoveredStream r = only(reopened.recover(), "s");
@@ -192,6 +205,77 @@ class FileStorageRecoveryTest {
             }
             reopened.close();
         }
+    }
+
+    @Test
+    void theJournalRestoresEverythingTheStreamFilesLost() throws IOException {
+        long inc = writeThenCrash("s", 12);
+        Path streamDir = StoreFiles.streamDir(dir, inc);
+        for (long base : StreamRecovery.segmentBases(streamDir)) {
+            Files.delete(StoreFiles.dataFile(streamDir, base));
+            Files.delete(StoreFiles.logFile(streamDir, base));
+        }
+
+        FileStorage reopened = new FileStorage(config(dir));
+        RecoveredStream r = only(reopened.recover(), "s");
+
+        assertThat(readAll(r.log())).isEqualTo(records(12));
+        assertThat(r.producers().get("p")).containsExactly(0, 11);
+        // the replay was forced into the stream's files: without the journal (deleted at startup) a crash keeps it
+        reopened.abandon();
+        assertThat(Journal.list(Journal.directory(dir))).hasSize(1);
+        dropJournal(dir);
+        FileStorage third = new FileStorage(config(dir));
+        assertThat(readAll(only(third.recover(), "s").log())).isEqualTo(records(12));
+        third.close();
+    }
+
+    @Test
+    void aTornJournalTailIsNotReplayed() throws IOException {
+        long inc = writeThenCrash("s", 5);
+        Path streamDir = StoreFiles.streamDir(dir, inc);
+        for (long base : StreamRecovery.segmentBases(streamDir)) {
+            Files.delete(StoreFiles.dataFile(streamDir, base));
+            Files.delete(StoreFiles.logFile(streamDir, base));
+        }
+        Path journal = Journal.list(Journal.directory(dir)).get(0);
+        long lastRecord = Journal.FILE_HEADER_LENGTH;
+        try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer length = ByteBuffer.allocate(4);
+            for (int i = 0; i < 4; i++) {
+                ch.read(length.clear(), lastRecord);
+                lastRecord += length.getInt(0);
+            }
+            ch.write(ByteBuffer.wrap(new byte[] {0x5a}), lastRecord + Journal.RECORD_HEADER_LENGTH + 3); // inside the 5th frame
+        }
+
+        FileStorage reopened = new FileStorage(config(dir));
+        RecoveredStream r = only(reopened.recover(), "s");
+
+        assertThat(readAll(r.log())).isEqualTo(records(4));
+        assertThat(r.producers().get("p")).containsExactly(0, 3);
+        reopened.close();
+    }
+
+    @Test
+    void aCheckpointRetiresTheJournalFilesBehindIt() throws IOException, InterruptedException {
+        FileStorage store = new FileStorage(config(dir).withJournalFileBytes(256));
+        StreamLog log = store.createLog(descriptor(store, "s"));
+        for (int i = 0; i < 40; i++) {
+            log.append(produced("r" + i + ";", "p", 0, i)).join();
+        }
+        // every journal file filled past 256 bytes asked for a checkpoint cycle, which deletes the ones behind it
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (Journal.list(Journal.directory(dir)).size() > 2 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(Journal.list(Journal.directory(dir))).hasSizeLessThanOrEqualTo(2);
+        store.abandon();
+
+        FileStorage reopened = new FileStorage(config(dir));
+        assertThat(readAll(only(reopened.recover(), "s").log())).isEqualTo(records(40));
+        reopened.close();
+        assertThat(Journal.list(Journal.directory(dir))).as("a clean shutdown leaves no journal").isEmpty();
     }
 
     @ParameterizedTest(name = "clean shutdown: {0}")

@@ -3,13 +3,17 @@ package io.durablestreams.store.file;
 import static io.durablestreams.store.file.StoreFixture.config;
 import static io.durablestreams.store.file.StoreFixture.descriptor;
 import static io.durablestreams.store.file.StoreFixture.only;
+import static io.durablestreams.store.file.StoreFixture.produced;
 import static io.durablestreams.store.file.StoreFixture.readAll;
 import static io.durablestreams.store.file.StoreFixture.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -108,6 +112,37 @@ class GroupCommitAndFaultsTest {
         var streams = reopened.recover();
         assertThat(readAll(only(streams, "victim").log())).isEqualTo("acked;later;");
         assertThat(readAll(only(streams, "other").log())).isEqualTo("fine;");
+        reopened.close();
+    }
+
+    @Test
+    void aFailedJournalWriteStoresNothingAndAppendsResume() throws IOException {
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        ChannelOpener faulty = FaultyChannel.opener(faults);
+        ChannelOpener journalOnly = (path, options) -> path.getFileName().toString().endsWith(Journal.SUFFIX)
+                ? faulty.open(path, options) : ChannelOpener.DEFAULT.open(path, options);
+        FileStorage store = new FileStorage(config(dir).withOpener(journalOnly));
+        StreamDescriptor d = descriptor(store, "s");
+        StreamLog log = store.createLog(d);
+        log.append(produced("one;", "p", 0, 0)).join();
+
+        faults.onWrite = new IOException("No space left on device");
+        faults.tornBytes = 30;
+        assertThatThrownBy(() -> log.append(produced("lost;", "p", 0, 1))).isInstanceOf(StorageFullException.class);
+        assertThat(log.tail()).isEqualTo(4);
+        faults.onWrite = null;
+        log.append(produced("two;", "p", 0, 1)).join();
+        assertThat(readAll(log)).isEqualTo("one;two;");
+        store.abandon();
+        // only the journal can bring the stream back: its torn bytes were cut, so the record after them replays
+        Path streamDir = StoreFiles.streamDir(dir, d.incarnation());
+        Files.delete(StoreFiles.dataFile(streamDir, 0));
+        Files.delete(StoreFiles.logFile(streamDir, 0));
+
+        FileStorage reopened = new FileStorage(config(dir));
+        RecoveredStream r = only(reopened.recover(), "s");
+        assertThat(readAll(r.log())).isEqualTo("one;two;");
+        assertThat(r.producers().get("p")).containsExactly(0, 1);
         reopened.close();
     }
 
