@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * @param segmentBytes         a stream's data file rolls to a new segment once it holds this many bytes
  * @param maxOpenFiles         open file handles kept in the LRU (files pinned by in-flight I/O may exceed it briefly)
  * @param checkpointIntervalMs period of per-stream checkpoints (they bound the scan after a crash and persist access times)
- * @param journalFileBytes     preallocated length of a journal file; a checkpoint cycle starts early once one outgrows it
+ * @param journalFileBytes     preallocated length of a journal file; a checkpoint cycle starts once one is full
  * @param opener               opens every data, record and journal file
  */
 public record FileStoreConfig(
@@ -32,8 +32,8 @@ public record FileStoreConfig(
     public static final int DEFAULT_MAX_OPEN_FILES = 1024;
     /** Default {@link #checkpointIntervalMs}: {@value} ms. */
     public static final long DEFAULT_CHECKPOINT_INTERVAL_MS = 30_000;
-    /** Default {@link #journalFileBytes}: {@value} bytes (64 MiB, sparse until written). */
-    public static final long DEFAULT_JOURNAL_FILE_BYTES = 64L * 1024 * 1024;
+    /** Default {@link #journalFileBytes}: {@value} bytes (16 MiB, written with zeros before use). */
+    public static final long DEFAULT_JOURNAL_FILE_BYTES = 16L * 1024 * 1024;
 
     public FileStoreConfig {
         if (fsyncIntervalMs <= 0 || segmentBytes <= 0 || maxOpenFiles < 2 || checkpointIntervalMs <= 0 || journalFileBytes <= 0) {

@@ -570,8 +570,10 @@ final class FileStreamLog implements StreamLog {
         try {
             SealedBlob.writeAtomically(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC, MetaCodec.checkpoint(cp), false);
         } catch (IOException e) {
-            checkpointDirty = true;
-            LOG.log(System.Logger.Level.WARNING, "checkpoint of stream " + describe() + " failed; will retry", e);
+            if (!isDeleted()) { // else its directory was renamed away under the write
+                checkpointDirty = true;
+                LOG.log(System.Logger.Level.WARNING, "checkpoint of stream " + describe() + " failed; will retry", e);
+            }
         }
         return true;
     }

@@ -43,9 +43,12 @@ import java.util.zip.CRC32C;
  * 40  n  FRAME          exactly the frame written to the record log ({@link RecordFormat})
  *    m  PAYLOAD         the payload written to the data file; its CRC is the frame's PAYLOAD_CRC
  * </pre>
- * A file is created at its full preallocated length (sparse) and forced before use: appends then
- * overwrite inside the file, so their {@code fdatasync} does not also have to commit a new file
- * size. The salt makes bytes left from a failed write, or copied from a payload, fail the CRC.
+ * A file is created at its full length, written with zeros and forced before use (by the
+ * checkpointer, while appends still go to the previous file): appends then overwrite allocated
+ * blocks, so their {@code fdatasync} writes data only and never waits for a file-system journal
+ * commit (which, on ext4, would also wait for other files' newly allocated data, such as the
+ * streams' segments being forced by a checkpoint). The salt makes bytes left from a failed
+ * write, or copied from a payload, fail the CRC.
  *
  * <p>Thread-safe: appends are serialized by the monitor; forces and deletions by {@code syncLock},
  * so a file is never closed while a round forces it.
@@ -58,6 +61,8 @@ final class Journal implements AutoCloseable {
     static final int VERSION = 1;
     static final int FILE_HEADER_LENGTH = 16;
     static final int RECORD_HEADER_LENGTH = 40;
+    /** Zeros written at a time when a file is preallocated: {@value}. */
+    private static final int ZERO_CHUNK_BYTES = 1024 * 1024;
 
     /** One journal file. */
     private static final class JournalFile {
@@ -256,8 +261,10 @@ final class Journal implements AutoCloseable {
             while (header.hasRemaining()) {
                 ch.write(header, header.position());
             }
-            if (fileBytes > FILE_HEADER_LENGTH) {
-                ch.write(ByteBuffer.allocate(1), fileBytes - 1);
+            ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK_BYTES);
+            for (long at = FILE_HEADER_LENGTH; at < fileBytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), fileBytes - at));
+                at += ch.write(zeros, at);
             }
             ch.force(false);
             Fsync.directory(dir);
