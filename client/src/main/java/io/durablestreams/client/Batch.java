@@ -21,6 +21,15 @@ record Batch(List<byte[]> items, boolean json) {
         return json ? itemBytes + itemCount + 1 : itemBytes;
     }
 
+    /** Bytes of the items (what a producer holds in memory for this batch). */
+    long itemBytes() {
+        long n = 0;
+        for (byte[] item : items) {
+            n += item.length;
+        }
+        return n;
+    }
+
     byte[] body() {
         if (items.isEmpty()) {
             return new byte[0];

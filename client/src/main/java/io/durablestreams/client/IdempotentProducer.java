@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  *
- * <p>{@link #append} only queues: it returns at once, and failures surface in {@link #flush()} and
- * {@link #close()}. After a failure the producer is unusable ({@code append} and {@code flush} rethrow
+ * <p>{@link #append} only queues: it returns at once (unless {@link ProducerOptions#maxBufferedBytes()}
+ * of items await acknowledgement: then it blocks, see {@link ProducerBufferFullException}), and
+ * failures surface in {@link #flush()} and {@link #close()}. After a failure the producer is unusable ({@code append} and {@code flush} rethrow
  * it); create a new one, with a higher epoch if the failure was a fence ({@link StaleEpochException}).
  *
  * <p>Incarnations (stream-incarnations extension): the producer pins the incarnation of its stream
@@ -126,6 +127,7 @@ public final class IdempotentProducer implements AutoCloseable {
             }
         }
         throwIfFailed();
+        awaitBufferSpace();
         synchronized (lock) {
             if (closed) {
                 throw new IllegalStateException("producer " + options.producerId() + " is closed");
@@ -169,6 +171,20 @@ public final class IdempotentProducer implements AutoCloseable {
      */
     public void flush() {
         drain();
+        throwIfFailed();
+    }
+
+    /** Backpressure: blocks while {@link ProducerOptions#maxBufferedBytes()} are queued or in flight. */
+    private void awaitBufferSpace() {
+        try {
+            if (!pipeline.awaitPendingBelow(options.maxBufferedBytes(), options.maxBlockMs(), TimeUnit.MILLISECONDS)) {
+                throw new ProducerBufferFullException("producer " + options.producerId() + ": "
+                        + options.maxBufferedBytes() + " bytes still unacknowledged after " + options.maxBlockMs() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProducerBufferFullException("producer " + options.producerId() + ": interrupted while waiting for buffer space");
+        }
         throwIfFailed();
     }
 

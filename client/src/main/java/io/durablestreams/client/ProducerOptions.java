@@ -19,6 +19,10 @@ public final class ProducerOptions {
     public static final int DEFAULT_MAX_BATCH_ITEMS = 10_000;
     /** Default {@link #maxInFlight()}. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 5;
+    /** Default {@link #maxBufferedBytes()}: 32 MiB. */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L << 20;
+    /** Default {@link #maxBlockMs()}: 60 s. */
+    public static final long DEFAULT_MAX_BLOCK_MS = 60_000;
 
     private final String producerId;
     private final long epoch;
@@ -27,6 +31,8 @@ public final class ProducerOptions {
     private final long maxBatchBytes;
     private final int maxBatchItems;
     private final int maxInFlight;
+    private final long maxBufferedBytes;
+    private final long maxBlockMs;
     private final String contentType;
     private final Map<String, String> headers;
     private final Executor executor;
@@ -40,6 +46,8 @@ public final class ProducerOptions {
         this.maxBatchBytes = b.maxBatchBytes;
         this.maxBatchItems = b.maxBatchItems;
         this.maxInFlight = b.maxInFlight;
+        this.maxBufferedBytes = b.maxBufferedBytes;
+        this.maxBlockMs = b.maxBlockMs;
         this.contentType = b.contentType;
         this.headers = Map.copyOf(b.headers);
         this.executor = b.executor;
@@ -86,6 +94,16 @@ public final class ProducerOptions {
         return maxInFlight;
     }
 
+    /** Bytes of items queued or in flight above which {@code append} blocks. */
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
+    /** How long {@code append} blocks for buffer space before it throws. */
+    public long maxBlockMs() {
+        return maxBlockMs;
+    }
+
     /** The content type of appends, or {@code null} to use the stream handle's. */
     public String contentType() {
         return contentType;
@@ -112,6 +130,8 @@ public final class ProducerOptions {
         private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private int maxBatchItems = DEFAULT_MAX_BATCH_ITEMS;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private long maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES;
+        private long maxBlockMs = DEFAULT_MAX_BLOCK_MS;
         private String contentType;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Executor executor;
@@ -159,6 +179,28 @@ public final class ProducerOptions {
         /** Largest number of batches in flight at once ({@code >= 1}); 1 disables pipelining. */
         public Builder maxInFlight(int maxInFlight) {
             this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /**
+         * Backpressure: once items of this many bytes ({@code >= 1}) are queued or in flight,
+         * {@code append} blocks until acknowledgements free space, so a writer faster than the
+         * network or the server cannot exhaust memory. One item always fits, whatever its size.
+         */
+        public Builder maxBufferedBytes(long maxBufferedBytes) {
+            if (maxBufferedBytes < 1) {
+                throw new IllegalArgumentException("maxBufferedBytes must be >= 1: " + maxBufferedBytes);
+            }
+            this.maxBufferedBytes = maxBufferedBytes;
+            return this;
+        }
+
+        /** How long ({@code >= 0} ms) a blocked {@code append} waits before it throws {@link ProducerBufferFullException}. */
+        public Builder maxBlockMs(long maxBlockMs) {
+            if (maxBlockMs < 0) {
+                throw new IllegalArgumentException("maxBlockMs must be >= 0: " + maxBlockMs);
+            }
+            this.maxBlockMs = maxBlockMs;
             return this;
         }
 

@@ -107,6 +107,8 @@ final class ProducerPipeline {
     private final List<Entry> sequenced = new ArrayList<>();
     private final List<Entry> failed = new ArrayList<>();
     private long enqueued;
+    /** Item bytes of the batches not yet acknowledged or failed; written under the lock, read without it on the fast path. */
+    private volatile long pendingBytes;
     private String incarnation;
     private long epoch;
     private long nextSeq;
@@ -132,6 +134,7 @@ final class ProducerPipeline {
         lock.lock();
         try {
             e = new Entry(batch, closeStream, enqueued++);
+            pendingBytes += batch.itemBytes();
             if (failure != null) {
                 markFailed(e);
             } else {
@@ -226,6 +229,7 @@ final class ProducerPipeline {
             inFlight--;
             if (outcome instanceof Outcome.Accepted a) {
                 e.state = State.DONE;
+                pendingBytes -= e.batch.itemBytes();
                 e.resultOffset = a.nextOffset();
                 epochConfirmed = true;
                 if (incarnation == null) {
@@ -266,6 +270,7 @@ final class ProducerPipeline {
 
     private void markFailed(Entry e) {
         e.state = State.FAILED;
+        pendingBytes -= e.batch.itemBytes();
         failed.add(e);
     }
 
@@ -277,6 +282,31 @@ final class ProducerPipeline {
             return f.error();
         }
         return ((Outcome.Gap) outcome).error();
+    }
+
+    /**
+     * Blocks while batches of {@code limit} bytes or more are pending (queued or in flight) and
+     * the producer has not failed.
+     *
+     * @return {@code false} if the timeout elapsed first
+     */
+    boolean awaitPendingBelow(long limit, long timeout, TimeUnit unit) throws InterruptedException {
+        if (pendingBytes < limit) {
+            return true;
+        }
+        long remaining = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (pendingBytes >= limit && failure == null) {
+                if (remaining <= 0) {
+                    return false;
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

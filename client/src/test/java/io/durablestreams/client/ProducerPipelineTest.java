@@ -203,4 +203,31 @@ class ProducerPipelineTest {
         first.callback().accept(new ProducerPipeline.Outcome.Accepted("0001", false));
         assertThat(pipeline.lastOffset()).isEqualTo("0002");
     }
+
+    @Test
+    void pendingBytesBlockUntilAcknowledgedOrFailed() throws InterruptedException {
+        List<Runnable> unanswered = new ArrayList<>();
+        ProducerPipeline.BatchSender wire = (attempt, onOutcome) -> unanswered.add(
+                () -> onOutcome.accept(new ProducerPipeline.Outcome.Accepted(String.valueOf(attempt.seq()), false)));
+        ProducerPipeline pipeline = new ProducerPipeline(wire, 0, false, 2, null);
+        for (int i = 0; i < 5; i++) {
+            pipeline.enqueue(new Batch(List.of("0123456789".getBytes(StandardCharsets.UTF_8)), false), false);
+        }
+        pipeline.pump();
+
+        assertThat(pipeline.awaitPendingBelow(50, 0, TimeUnit.MILLISECONDS)).as("50 bytes pending").isFalse();
+        assertThat(pipeline.awaitPendingBelow(51, 0, TimeUnit.MILLISECONDS)).isTrue();
+        unanswered.remove(0).run(); // one acknowledgement frees its 10 bytes
+        assertThat(pipeline.awaitPendingBelow(50, 0, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(pipeline.awaitPendingBelow(40, 0, TimeUnit.MILLISECONDS)).isFalse();
+
+        ProducerPipeline.BatchSender failing = (attempt, onOutcome) -> onOutcome.accept(
+                new ProducerPipeline.Outcome.Failed(new BadRequestException("no", 400, URL, null)));
+        ProducerPipeline failed = new ProducerPipeline(failing, 0, false, 1, null);
+        for (int i = 0; i < 5; i++) {
+            failed.enqueue(new Batch(List.of("0123456789".getBytes(StandardCharsets.UTF_8)), false), false);
+        }
+        failed.pump();
+        assertThat(failed.awaitPendingBelow(1, 0, TimeUnit.MILLISECONDS)).as("a failed producer never blocks").isTrue();
+    }
 }

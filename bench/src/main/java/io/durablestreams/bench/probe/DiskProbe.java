@@ -11,48 +11,52 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The disk's floor for a durable append on the data-dir filesystem: a 100-byte write followed by
- * fdatasync ({@code FileChannel.force(false)}), and the same into two files forced one after the
- * other, which is what our file store does per append (payload in {@code .data}, record in {@code .log}).
+ * The disk's floor for a durable append on the data-dir filesystem: a 100-byte write at the end
+ * of a file followed by fdatasync ({@code FileChannel.force(false)}), as a store that syncs the
+ * file it appends to does; and the same write over a zero-filled, preallocated file, as our file
+ * store's journal does (its fdatasync need not commit a new file size or block allocation).
  */
 public final class DiskProbe {
     private static final int SYNCS = 2_000;
+    private static final int RECORD_BYTES = 100;
 
     private DiskProbe() {}
 
     public static void run(Path dir, Results out) throws IOException {
-        Path a = Files.createTempFile(dir, "fdatasync-probe", ".data");
-        Path b = Files.createTempFile(dir, "fdatasync-probe", ".log");
-        try (FileChannel data = open(a); FileChannel log = open(b)) {
-            Samples one = measure(data, null);
-            Samples two = measure(data, log);
-            MachineLoad.log("disk: 100-byte write + fdatasync p50 %.3f ms p99 %.3f ms; two files p50 %.3f ms",
-                    one.percentileMs(50), one.percentileMs(99), two.percentileMs(50));
-            out.add("disk.fdatasync_p50_ms", one.percentileMs(50));
-            out.add("disk.fdatasync_p99_ms", one.percentileMs(99));
-            out.add("disk.fdatasync_two_files_p50_ms", two.percentileMs(50));
+        Path a = Files.createTempFile(dir, "fdatasync-probe", ".append");
+        Path b = Files.createTempFile(dir, "fdatasync-probe", ".prealloc");
+        try (FileChannel appending = FileChannel.open(a, StandardOpenOption.WRITE);
+             FileChannel preallocated = FileChannel.open(b, StandardOpenOption.WRITE)) {
+            long bytes = (SYNCS + SYNCS / 4 + 1) * (long) RECORD_BYTES;
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long at = 0; at < bytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
+                at += preallocated.write(zeros, at);
+            }
+            preallocated.force(true);
+            Samples append = measure(appending);
+            Samples overwrite = measure(preallocated);
+            MachineLoad.log("disk: 100-byte write + fdatasync, appending p50 %.3f ms p99 %.3f ms; preallocated p50 %.3f ms p99 %.3f ms",
+                    append.percentileMs(50), append.percentileMs(99), overwrite.percentileMs(50), overwrite.percentileMs(99));
+            out.add("disk.fdatasync_p50_ms", append.percentileMs(50));
+            out.add("disk.fdatasync_p99_ms", append.percentileMs(99));
+            out.add("disk.fdatasync_prealloc_p50_ms", overwrite.percentileMs(50));
+            out.add("disk.fdatasync_prealloc_p99_ms", overwrite.percentileMs(99));
         } finally {
             Files.deleteIfExists(a);
             Files.deleteIfExists(b);
         }
     }
 
-    private static FileChannel open(Path p) throws IOException {
-        return FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    }
-
-    /** Write + fdatasync of {@code first}, then of {@code second} when given; a quarter of warm-up. */
-    private static Samples measure(FileChannel first, FileChannel second) throws IOException {
-        ByteBuffer record = ByteBuffer.allocate(100);
+    /** Consecutive 100-byte writes from the start of the file, each followed by fdatasync; a quarter of warm-up. */
+    private static Samples measure(FileChannel file) throws IOException {
+        ByteBuffer record = ByteBuffer.allocate(RECORD_BYTES);
         Samples s = new Samples();
+        long at = 0;
         for (int i = -SYNCS / 4; i < SYNCS; i++) {
             long t0 = System.nanoTime();
-            first.write(record.clear());
-            first.force(false);
-            if (second != null) {
-                second.write(record.clear());
-                second.force(false);
-            }
+            at += file.write(record.clear(), at);
+            file.force(false);
             if (i >= 0) {
                 s.add(System.nanoTime() - t0);
             }
