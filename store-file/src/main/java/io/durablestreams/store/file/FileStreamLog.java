@@ -179,9 +179,8 @@ final class FileStreamLog implements StreamLog {
      * Applies a journal record during recovery, before the log serves anything. The record's place
      * in the record log decides: before the recovered end, it is already here (perhaps only in the
      * page cache after a process crash, so its segment is marked for forcing too); at the end (or
-     * at offset 0 of the segment that starts at the tail) it is written; beyond, something between
-     * was lost, which cannot happen for acknowledged writes, so the rest of this stream's records
-     * are ignored. The caller must {@link #forceDirty()} this log before the journal is deleted.
+     * at offset 0 of the segment that starts at the tail) it is written; beyond, a record between
+     * was torn, so this one was never acknowledged, and the rest of this stream's records are ignored. The caller must {@link #forceDirty()} this log before the journal is deleted.
      * Returns whether the record was written.
      */
     synchronized boolean replay(long segmentBase, long logOffset, LogRecord r, byte[] payload) throws IOException {
@@ -200,9 +199,10 @@ final class FileStreamLog implements StreamLog {
         boolean next = segmentBase == tail && segmentBase > activeBase && logOffset == 0;
         if (!(here || next) || r.position() != tail) {
             replayGap = true;
-            LOG.log(System.Logger.Level.ERROR, "journal record of stream " + describe() + " at segment " + segmentBase
+            LOG.log(System.Logger.Level.WARNING, "journal record of stream " + describe() + " at segment " + segmentBase
                     + " byte " + logOffset + " (position " + r.position() + ") does not continue the recovered log (segment "
-                    + activeBase + " byte " + logEnd + ", tail " + tail + "); ignoring the rest of its journal records");
+                    + activeBase + " byte " + logEnd + ", tail " + tail + "): a record before it was torn, so neither was"
+                    + " acknowledged; ignoring the rest of its journal records");
             return false;
         }
         if (next) {

@@ -47,8 +47,10 @@ import java.util.zip.CRC32C;
  * checkpointer, while appends still go to the previous file): appends then overwrite allocated
  * blocks, so their {@code fdatasync} writes data only and never waits for a file-system journal
  * commit (which, on ext4, would also wait for other files' newly allocated data, such as the
- * streams' segments being forced by a checkpoint). The salt makes bytes left from a failed
- * write, or copied from a payload, fail the CRC.
+ * streams' segments being forced by a checkpoint). A retired file is kept as the {@value #SPARE}
+ * and reused by the next rotation with a new salt instead of zero-filling another one. The salt
+ * makes its old records, bytes left from a failed write, or bytes copied from a payload fail the
+ * CRC, so replay ends at the first of them.
  *
  * <p>Thread-safe: appends are serialized by the monitor; forces and deletions by {@code syncLock},
  * so a file is never closed while a round forces it.
@@ -57,6 +59,8 @@ final class Journal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Journal.class.getName());
     static final String DIR = "journal";
     static final String SUFFIX = ".wal";
+    /** A retired journal file kept for reuse; its name is not a journal file's, so replay ignores it. */
+    static final String SPARE = "spare";
     static final int MAGIC = 0x44534a4c;
     static final int VERSION = 1;
     static final int FILE_HEADER_LENGTH = 16;
@@ -211,9 +215,14 @@ final class Journal implements AutoCloseable {
                 files.removeAll(old);
                 unsynced.removeAll(old);
             }
+            Path spare = dir.resolve(SPARE);
             for (JournalFile f : old) {
                 f.channel.close();
-                Files.deleteIfExists(f.path);
+                if (!Files.exists(spare) && f.end <= 2 * fileBytes) { // not one that grew far while a checkpoint lagged
+                    Files.move(f.path, spare, java.nio.file.StandardCopyOption.ATOMIC_MOVE); // reused by the next rotation
+                } else {
+                    Files.deleteIfExists(f.path);
+                }
             }
             if (!old.isEmpty()) {
                 Fsync.directory(dir);
@@ -252,28 +261,39 @@ final class Journal implements AutoCloseable {
         close(false);
     }
 
+    /**
+     * A new file, ready for appends: the spare (a retired file, whose old records the new salt
+     * turns into garbage that fails every CRC) if there is one, else a zero-filled one. Either
+     * way its blocks are allocated and its header forced before its name appears.
+     */
     private JournalFile create(long sequence) throws IOException {
         Path path = dir.resolve(fileName(sequence));
-        FileChannel ch = opener.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        try {
-            long salt = random.nextLong();
+        Path spare = dir.resolve(SPARE);
+        boolean recycled = Files.exists(spare);
+        Path building = recycled ? spare : dir.resolve(fileName(sequence) + StoreFiles.TEMP_SUFFIX);
+        long salt = random.nextLong();
+        try (FileChannel ch = opener.open(building, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_LENGTH).putInt(MAGIC).putInt(VERSION).putLong(salt).flip();
             while (header.hasRemaining()) {
                 ch.write(header, header.position());
             }
-            ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK_BYTES);
-            for (long at = FILE_HEADER_LENGTH; at < fileBytes; ) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), fileBytes - at));
-                at += ch.write(zeros, at);
+            if (!recycled) {
+                ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK_BYTES);
+                for (long at = FILE_HEADER_LENGTH; at < fileBytes; ) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), fileBytes - at));
+                    at += ch.write(zeros, at);
+                }
             }
             ch.force(false);
-            Fsync.directory(dir);
-            return new JournalFile(sequence, path, ch, salt);
         } catch (IOException e) {
-            ch.close();
-            Files.deleteIfExists(path);
+            if (!recycled) {
+                Files.deleteIfExists(building);
+            }
             throw e;
         }
+        Files.move(building, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Fsync.directory(dir);
+        return new JournalFile(sequence, path, opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), salt);
     }
 
     static String fileName(long sequence) {
@@ -296,9 +316,12 @@ final class Journal implements AutoCloseable {
     }
 
     /**
-     * Feeds every whole record of the journal files, oldest first, to {@code sink}, and stops at
-     * the first record that is not whole (a torn tail: nothing after it was acknowledged, because
-     * an acknowledgement forces every file written before it). Returns the records replayed.
+     * Feeds the whole records of the journal files, oldest first, to {@code sink}. Each file is
+     * read up to its first record that is not whole: its end (zeros, or a recycled file's old
+     * records) or a torn write. Nothing acknowledged lies beyond: an acknowledgement forces every
+     * file written before it. Later files are still read: what they hold was not acknowledged if
+     * an earlier file is torn, and the sink then finds it does not continue its stream. Returns
+     * the records replayed.
      */
     static long replay(List<Path> journalFiles, ChannelOpener opener, Sink sink) throws IOException {
         long count = 0;
@@ -337,9 +360,8 @@ final class Journal implements AutoCloseable {
                     stop = "the file ends inside a record";
                 }
                 if (stop != null) {
-                    LOG.log(System.Logger.Level.WARNING, "journal replay stops at byte " + at + " of " + file + ": " + stop
-                            + " (a write that was never acknowledged)");
-                    return count;
+                    LOG.log(System.Logger.Level.INFO, "journal file " + file + " ends at byte " + at + ": " + stop
+                            + " (a recycled file's old records or a torn write, never an acknowledged record)");
                 }
             }
         }
