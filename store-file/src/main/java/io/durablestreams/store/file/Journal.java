@@ -278,11 +278,7 @@ final class Journal implements AutoCloseable {
                 ch.write(header, header.position());
             }
             if (!recycled) {
-                ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK_BYTES);
-                for (long at = FILE_HEADER_LENGTH; at < fileBytes; ) {
-                    zeros.clear().limit((int) Math.min(zeros.capacity(), fileBytes - at));
-                    at += ch.write(zeros, at);
-                }
+                preallocate(ch, building);
             }
             ch.force(false);
         } catch (IOException e) {
@@ -294,6 +290,28 @@ final class Journal implements AutoCloseable {
         Files.move(building, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         Fsync.directory(dir);
         return new JournalFile(sequence, path, opener.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE), salt);
+    }
+
+    /**
+     * Writes zeros up to {@link #fileBytes}. On a disk too full for that the file stays at its
+     * header and grows with each append (slower syncs, but the store still starts and appends
+     * answer 507 only when the data itself does not fit).
+     */
+    private void preallocate(FileChannel ch, Path file) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate(ZERO_CHUNK_BYTES);
+        try {
+            for (long at = FILE_HEADER_LENGTH; at < fileBytes; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), fileBytes - at));
+                at += ch.write(zeros, at);
+            }
+        } catch (IOException e) {
+            if (!(StorageFailures.wrap(e, "preallocating " + file) instanceof StorageFullException)) {
+                throw e;
+            }
+            ch.truncate(FILE_HEADER_LENGTH);
+            LOG.log(System.Logger.Level.WARNING, "journal file " + file + " could not be preallocated (" + fileBytes
+                    + " bytes): the disk is full; it grows with each append instead");
+        }
     }
 
     static String fileName(long sequence) {
