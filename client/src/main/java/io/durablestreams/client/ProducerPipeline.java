@@ -291,22 +291,7 @@ final class ProducerPipeline {
      * @return {@code false} if the timeout elapsed first
      */
     boolean awaitPendingBelow(long limit, long timeout, TimeUnit unit) throws InterruptedException {
-        if (pendingBytes < limit) {
-            return true;
-        }
-        long remaining = unit.toNanos(timeout);
-        lock.lock();
-        try {
-            while (pendingBytes >= limit && failure == null) {
-                if (remaining <= 0) {
-                    return false;
-                }
-                remaining = changed.awaitNanos(remaining);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return pendingBytes < limit || await(() -> pendingBytes < limit || failure != null, unit.toNanos(timeout));
     }
 
     /**
@@ -315,10 +300,15 @@ final class ProducerPipeline {
      * @return {@code false} if the timeout elapsed first
      */
     boolean awaitIdle(long timeout, TimeUnit unit) throws InterruptedException {
-        long remaining = unit.toNanos(timeout);
+        return await(() -> queued.isEmpty() && sequenced.isEmpty() && inFlight == 0 && !reclaiming, unit.toNanos(timeout));
+    }
+
+    /** Waits under the lock until {@code condition} holds; false if {@code nanos} elapsed first. */
+    private boolean await(java.util.function.BooleanSupplier condition, long nanos) throws InterruptedException {
+        long remaining = nanos;
         lock.lock();
         try {
-            while (!(queued.isEmpty() && sequenced.isEmpty() && inFlight == 0 && !reclaiming)) {
+            while (!condition.getAsBoolean()) {
                 if (remaining <= 0) {
                     return false;
                 }

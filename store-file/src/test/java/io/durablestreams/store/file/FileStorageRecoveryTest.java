@@ -56,6 +56,14 @@ class FileStorageRecoveryTest {
         }
     }
 
+    /** Deletes every segment of a stream: only the journal can bring its records back. */
+    private static void deleteSegments(Path streamDir) throws IOException {
+        for (long base : StreamRecovery.segmentBases(streamDir)) {
+            Files.delete(StoreFiles.dataFile(streamDir, base));
+            Files.delete(StoreFiles.logFile(streamDir, base));
+        }
+    }
+
     private static String records(int count) {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < count; i++) {
@@ -210,11 +218,7 @@ class FileStorageRecoveryTest {
     @Test
     void theJournalRestoresEverythingTheStreamFilesLost() throws IOException {
         long inc = writeThenCrash("s", 12);
-        Path streamDir = StoreFiles.streamDir(dir, inc);
-        for (long base : StreamRecovery.segmentBases(streamDir)) {
-            Files.delete(StoreFiles.dataFile(streamDir, base));
-            Files.delete(StoreFiles.logFile(streamDir, base));
-        }
+        deleteSegments(StoreFiles.streamDir(dir, inc));
 
         FileStorage reopened = new FileStorage(config(dir));
         RecoveredStream r = only(reopened.recover(), "s");
@@ -233,11 +237,7 @@ class FileStorageRecoveryTest {
     @Test
     void aTornJournalTailIsNotReplayed() throws IOException {
         long inc = writeThenCrash("s", 5);
-        Path streamDir = StoreFiles.streamDir(dir, inc);
-        for (long base : StreamRecovery.segmentBases(streamDir)) {
-            Files.delete(StoreFiles.dataFile(streamDir, base));
-            Files.delete(StoreFiles.logFile(streamDir, base));
-        }
+        deleteSegments(StoreFiles.streamDir(dir, inc));
         Path journal = Journal.list(Journal.directory(dir)).get(0);
         long lastRecord = Journal.FILE_HEADER_LENGTH;
         try (FileChannel ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
