@@ -1,8 +1,8 @@
 package io.durablestreams.client;
 
 import com.sun.net.httpserver.HttpExchange;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -19,20 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The client against scripted HTTP servers on free loopback ports: wire behaviour, retries, cancellation. */
 class ClientIntegrationTest {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeServer server(FakeServer.Handler handler) throws Exception {
-        FakeServer s = new FakeServer(handler);
-        toClose.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final FakeServers servers = new FakeServers();
 
     private static DurableStreamsClient.Builder fastClient() {
         return DurableStreamsClient.newBuilder().jitter(() -> 0.0)
@@ -41,7 +29,7 @@ class ClientIntegrationTest {
 
     @Test
     void catchUpFollowsOffsetsUntilUpToDateWithSortedQueryParameters() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             String offset = FakeServer.query(ex, "offset");
             if ("-1".equals(offset)) {
                 FakeServer.respond(ex, 200, Map.of("Stream-Next-Offset", "o1"), "ab");
@@ -62,7 +50,7 @@ class ClientIntegrationTest {
     @Test
     void retriesServerErrorsButNotClientErrors() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (ex.getRequestURI().getPath().equals("/bad")) {
                 FakeServer.respond(ex, 400, Map.of(), "Invalid offset format");
             } else if (calls.incrementAndGet() < 3) {
@@ -82,7 +70,7 @@ class ClientIntegrationTest {
 
     @Test
     void givesUpAfterTheRetryBudgetWithTheLastStatus() throws Exception {
-        FakeServer s = server(ex -> FakeServer.respond(ex, 500, Map.of(), "boom"));
+        FakeServer s = servers.start(ex -> FakeServer.respond(ex, 500, Map.of(), "boom"));
         assertThatThrownBy(() -> fastClient().build().stream(s.url("/s")).read())
                 .isInstanceOf(UnexpectedStatusException.class)
                 .satisfies(e -> assertThat(((DurableStreamException) e).status()).isEqualTo(500));
@@ -92,7 +80,7 @@ class ClientIntegrationTest {
     @Test
     void plainAppendIsNotRetriedAfterAResponselessFailureUnlessOptedIn() throws Exception {
         AtomicInteger posts = new AtomicInteger();
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             posts.incrementAndGet();
             ex.getRequestBody().readAllBytes();
             ex.close();
@@ -108,7 +96,7 @@ class ClientIntegrationTest {
 
     @Test
     void notFoundIsTypedAndNamesTheStream() throws Exception {
-        FakeServer s = server(ex -> FakeServer.respond(ex, 404, Map.of(), "Stream not found"));
+        FakeServer s = servers.start(ex -> FakeServer.respond(ex, 404, Map.of(), "Stream not found"));
         assertThatThrownBy(() -> fastClient().build().stream(s.url("/missing")).head())
                 .isInstanceOf(StreamNotFoundException.class)
                 .hasMessageContaining("/missing")
@@ -117,14 +105,14 @@ class ClientIntegrationTest {
 
     @Test
     void malformedJsonBatchIsAParseErrorNotAnEmptyResult() throws Exception {
-        FakeServer s = server(ex -> FakeServer.respond(ex, 200, Map.of("Content-Type", "application/json",
+        FakeServer s = servers.start(ex -> FakeServer.respond(ex, 200, Map.of("Content-Type", "application/json",
                 "Stream-Next-Offset", "o1", "Stream-Up-To-Date", "true"), "[{\"key\":\"s"));
         assertThatThrownBy(() -> fastClient().build().stream(s.url("/j")).read()).isInstanceOf(ParseException.class);
     }
 
     @Test
     void sseReconnectsFromTheLastControlOffsetEchoesTheCursorAndStopsAtClosed() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             String offset = FakeServer.query(ex, "offset");
             if (FakeServer.query(ex, "live") == null) {
                 FakeServer.respond(ex, 200, Map.of("Stream-Next-Offset", offset, "Stream-Up-To-Date", "true",
@@ -158,8 +146,8 @@ class ClientIntegrationTest {
     void closingALiveReadReleasesABlockedConsumerAtOnce() throws Exception {
         CountDownLatch requested = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        toClose.add(release::countDown);
-        FakeServer s = server(ex -> {
+        servers.closeAfterTest(release::countDown);
+        FakeServer s = servers.start(ex -> {
             requested.countDown();
             release.await(30, TimeUnit.SECONDS);
             FakeServer.respond(ex, 204, Map.of("Stream-Next-Offset", "o1", "Stream-Up-To-Date", "true"), "");
@@ -182,7 +170,7 @@ class ClientIntegrationTest {
 
     @Test
     void errorHandlerCanRetryWithARefreshedToken() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if ("Bearer new".equals(ex.getRequestHeaders().getFirst("Authorization"))) {
                 FakeServer.respond(ex, 200, Map.of("Stream-Next-Offset", "o9", "Content-Type", "text/plain"), "");
             } else {
@@ -208,7 +196,7 @@ class ClientIntegrationTest {
     @Test
     void producerBatchesAndFlushesWithProducerHeaders() throws Exception {
         List<String> seen = new ArrayList<>();
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             synchronized (seen) {
                 seen.add(ex.getRequestHeaders().getFirst("Producer-Epoch") + "/"

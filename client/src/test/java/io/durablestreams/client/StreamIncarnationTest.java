@@ -1,8 +1,8 @@
 package io.durablestreams.client;
 
 import com.sun.net.httpserver.HttpExchange;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,20 +33,8 @@ class StreamIncarnationTest {
     private static final String NEW_START = NEW + "_0000000000000000";
     private static final String NEW_TAIL = NEW + "_0000000000000003";
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (AutoCloseable c : toClose) {
-            c.close();
-        }
-    }
-
-    private FakeServer server(FakeServer.Handler handler) throws Exception {
-        FakeServer s = new FakeServer(handler);
-        toClose.add(s);
-        return s;
-    }
+    @RegisterExtension
+    final FakeServers servers = new FakeServers();
 
     private static DurableStreamsClient client() {
         return DurableStreamsClient.newBuilder().jitter(() -> 0.0)
@@ -88,14 +76,14 @@ class StreamIncarnationTest {
 
     @Test
     void catchUpFromAnOffsetOfAnEarlierIncarnationFailsWithStreamReset() throws Exception {
-        FakeServer s = server(ex -> reset(ex, false));
+        FakeServer s = servers.start(ex -> reset(ex, false));
         assertThatThrownBy(() -> client().stream(s.url("/s")).read(ReadOptions.newBuilder().offset(OLD_TAIL).build()))
                 .satisfies(e -> assertReset(e, false));
     }
 
     @Test
     void longPollAfterTheStreamWasRecreatedFailsTheIterator() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (FakeServer.query(ex, "live") == null) {
                 data(ex, OLD_TAIL, "old");
             } else {
@@ -112,7 +100,7 @@ class StreamIncarnationTest {
 
     @Test
     void sseReconnectAfterTheStreamWasRecreatedFailsTheIterator() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             String offset = FakeServer.query(ex, "offset");
             if (FakeServer.query(ex, "live") == null) {
                 data(ex, OLD_START, "");
@@ -135,7 +123,7 @@ class StreamIncarnationTest {
 
     @Test
     void callbackSubscriptionReportsTheResetToOnError() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (FakeServer.query(ex, "live") == null) {
                 data(ex, OLD_TAIL, "old");
             } else {
@@ -164,7 +152,7 @@ class StreamIncarnationTest {
 
     @Test
     void forkAtAnOffsetOfAnEarlierIncarnationFailsWithStreamReset() throws Exception {
-        FakeServer s = server(ex -> reset(ex, false));
+        FakeServer s = servers.start(ex -> reset(ex, false));
         DurableStreamsClient client = client();
         assertThatThrownBy(() -> client.stream(s.url("/s"))
                 .fork(client.stream(s.url("/f")), ForkOptions.newBuilder().offset(OLD_TAIL).build()))
@@ -174,7 +162,7 @@ class StreamIncarnationTest {
 
     @Test
     void aPlainGoneIsStillOffsetGone() throws Exception {
-        FakeServer s = server(ex -> FakeServer.respond(ex, 410, Map.of("Content-Type", "application/problem+json"),
+        FakeServer s = servers.start(ex -> FakeServer.respond(ex, 410, Map.of("Content-Type", "application/problem+json"),
                 "{\"type\":\"stream-gone\"}"));
         assertThatThrownBy(() -> client().stream(s.url("/s")).read()).isInstanceOf(OffsetGoneException.class);
     }
@@ -183,7 +171,7 @@ class StreamIncarnationTest {
 
     @Test
     void restartableStreamRestartsFromTheBeginningAndFlagsTheFirstChunkOfTheNewIncarnation() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (FakeServer.query(ex, "offset").equals("-1")) {
                 data(ex, NEW_TAIL, "new");
             } else {
@@ -210,7 +198,7 @@ class StreamIncarnationTest {
 
     @Test
     void readAllKeepsOnlyTheNewIncarnationsDataAfterARestart() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             String offset = FakeServer.query(ex, "offset");
             if (offset.equals(OLD_START)) {
                 FakeServer.respond(ex, 200, Map.of("Content-Type", "application/json", "Stream-Next-Offset",
@@ -229,7 +217,7 @@ class StreamIncarnationTest {
 
     @Test
     void softRestartContinuesFromNow() throws Exception {
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (FakeServer.query(ex, "offset").equals("now")) {
                 data(ex, NEW_TAIL, "");
             } else {
@@ -250,7 +238,7 @@ class StreamIncarnationTest {
 
     @Test
     void aVetoedRestartFailsWithStreamReset() throws Exception {
-        FakeServer s = server(ex -> reset(ex, true));
+        FakeServer s = servers.start(ex -> reset(ex, true));
         assertThatThrownBy(() -> client().stream(s.url("/s"))
                 .read(ReadOptions.newBuilder().offset(OLD_TAIL).onReset((o, n) -> false).build()))
                 .satisfies(e -> assertReset(e, true));
@@ -262,7 +250,7 @@ class StreamIncarnationTest {
     @Test
     void aRedirectFromTheBeginningIsFollowedToTheIncarnationsFirstOffset() throws Exception {
         AtomicReference<String> base = new AtomicReference<>();
-        FakeServer s = server(ex -> {
+        FakeServer s = servers.start(ex -> {
             if (FakeServer.query(ex, "offset").equals("-1")) {
                 FakeServer.respond(ex, 307, Map.of("Location", base.get() + "/s?offset=" + NEW_START,
                         "Cache-Control", "public, max-age=5", "Stream-Incarnation", NEW), "");
@@ -312,7 +300,7 @@ class StreamIncarnationTest {
     @Test
     void aHandlePinsTheIncarnationOfCreateAndWritesNothingIntoARecreatedStream() throws Exception {
         RecreatableStream server = new RecreatableStream();
-        FakeServer s = server(server);
+        FakeServer s = servers.start(server);
         DurableStream stream = client().stream(s.url("/s"));
         stream.create();
         assertThat(stream.incarnation()).isEqualTo(OLD);
@@ -337,7 +325,7 @@ class StreamIncarnationTest {
     @Test
     void aHandleWithoutAnIncarnationPinsTheOneItsFirstWriteReports() throws Exception {
         RecreatableStream server = new RecreatableStream();
-        FakeServer s = server(server);
+        FakeServer s = servers.start(server);
         DurableStream stream = client().stream(s.url("/s"));
         stream.append("a");
         stream.append("b");
@@ -347,7 +335,7 @@ class StreamIncarnationTest {
     @Test
     void aProducerFailsItsPendingBatchesListingTheUndeliveredItemsAndContinuesOnRequest() throws Exception {
         RecreatableStream server = new RecreatableStream();
-        FakeServer s = server(server);
+        FakeServer s = servers.start(server);
         DurableStream stream = client().stream(s.url("/s"));
         stream.create();
         try (IdempotentProducer producer = stream.producer(ProducerOptions.newBuilder("p").lingerMs(0)
@@ -380,7 +368,7 @@ class StreamIncarnationTest {
     @Test
     void continuingWithoutAnIncarnationChangeIsRefused() throws Exception {
         RecreatableStream server = new RecreatableStream();
-        FakeServer s = server(server);
+        FakeServer s = servers.start(server);
         try (IdempotentProducer producer = client().stream(s.url("/s")).producer(ProducerOptions.newBuilder("p")
                 .build())) {
             assertThatThrownBy(producer::continueOnNewIncarnation).isInstanceOf(IllegalStateException.class);

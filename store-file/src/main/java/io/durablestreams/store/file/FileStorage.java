@@ -18,9 +18,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -49,8 +56,8 @@ public final class FileStorage implements StreamStorage {
     private final GroupCommitter committer;
     private final Journal journal;
     /** Streams with writes not yet forced to their own files (their handles stay pinned until then). */
-    private final java.util.concurrent.atomic.AtomicInteger unforcedLogs = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicBoolean checkpointRequested = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicInteger unforcedLogs = new AtomicInteger();
+    private final AtomicBoolean checkpointRequested = new AtomicBoolean();
     private final ConcurrentHashMap<Long, FileStreamLog> logs = new ConcurrentHashMap<>();
     /** Streams recovered at once after a crash: {@value} (recovery is mostly waiting for reads). */
     static final int RECOVERY_THREADS = 8;
@@ -184,21 +191,21 @@ public final class FileStorage implements StreamStorage {
             }
         }
         // streams recover independently and mostly wait on the disk: overlap them
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(RECOVERY_THREADS);
+        ForkJoinPool pool = new ForkJoinPool(RECOVERY_THREADS);
         try {
             pool.submit(() -> dirs.parallelStream().forEach(dir -> {
                 try {
                     recoverDir(dir, catalog);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             })).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while recovering " + root, e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof java.io.UncheckedIOException u) {
+            if (cause instanceof UncheckedIOException u) {
                 throw u.getCause();
             }
             throw new IOException("recovering " + root + " failed", cause);
@@ -371,20 +378,20 @@ public final class FileStorage implements StreamStorage {
                 return;
             }
             long keepFrom = journal.rotate();
-            List<java.util.concurrent.Future<Boolean>> forced = new ArrayList<>();
+            List<Future<Boolean>> forced = new ArrayList<>();
             for (FileStreamLog log : logs.values()) {
                 if (log.checkpointDue()) {
                     forced.add(committer.runForce(log::checkpointIfDirty));
                 }
             }
             boolean allForced = true;
-            for (java.util.concurrent.Future<Boolean> f : forced) {
+            for (Future<Boolean> f : forced) {
                 allForced &= f.get();
             }
             if (allForced && !closed) {
                 journal.deleteBefore(keepFrom);
             }
-        } catch (IOException | RuntimeException | java.util.concurrent.ExecutionException e) {
+        } catch (IOException | RuntimeException | ExecutionException e) {
             LOG.log(System.Logger.Level.WARNING, "checkpoint cycle failed; the journal is kept until one succeeds", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -399,7 +406,7 @@ public final class FileStorage implements StreamStorage {
                     checkpointRequested.set(false);
                     checkpointAll();
                 });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 checkpointRequested.set(false);
             }
         }
@@ -514,7 +521,7 @@ public final class FileStorage implements StreamStorage {
     }
 
     @Override
-    public void onSync(java.util.function.LongConsumer listener) {
+    public void onSync(LongConsumer listener) {
         committer.onFsync(listener);
     }
 

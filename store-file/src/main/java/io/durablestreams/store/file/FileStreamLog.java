@@ -31,8 +31,9 @@ import java.util.zip.CRC32C;
  * <p>Thread-safety: the engine serializes mutations per stream; readers call the query methods
  * concurrently. Segment list, tail, writer state and the message index are guarded by
  * {@code this}; data reads run outside the monitor with a pinned handle. Forcing is serialized by
- * {@code forceLock} (per log, never global) so a round of the sync thread cannot complete futures
- * while a checkpoint's force of the same files is still running.
+ * {@code forceLock} (per log, never global): a force that finds nothing left to force (another one
+ * took the dirty handles) must not return, and let its caller write a checkpoint, while that other
+ * force of the same files is still running.
  */
 final class FileStreamLog implements StreamLog {
     private static final System.Logger LOG = System.getLogger(FileStreamLog.class.getName());

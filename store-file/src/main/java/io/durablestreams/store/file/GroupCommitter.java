@@ -2,11 +2,20 @@ package io.durablestreams.store.file;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /**
  * Group commit: one sync thread takes every append queued since its last round, across all
@@ -36,12 +45,12 @@ final class GroupCommitter implements AutoCloseable {
     /** Concurrent fsyncs per round: {@value}. */
     static final int FORCE_THREADS = 16;
     /** Runs the per-stream force tasks of a round and of checkpoints. */
-    private final java.util.concurrent.ExecutorService forcers = java.util.concurrent.Executors.newFixedThreadPool(FORCE_THREADS, r -> {
+    private final ExecutorService forcers = Executors.newFixedThreadPool(FORCE_THREADS, r -> {
         Thread t = new Thread(r, "ds-fsync-stream");
         t.setDaemon(true);
         return t;
     });
-    private volatile java.util.function.LongConsumer fsyncListener = nanos -> { };
+    private volatile LongConsumer fsyncListener = nanos -> { };
     // guarded by this
     private ArrayDeque<Pending> queue = new ArrayDeque<>();
     private Set<FileStreamLog> created = new LinkedHashSet<>();
@@ -110,7 +119,7 @@ final class GroupCommitter implements AutoCloseable {
                 created = new LinkedHashSet<>();
                 last = closing;
             }
-            Map<FileStreamLog, RuntimeException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<FileStreamLog, RuntimeException> failed = new ConcurrentHashMap<>();
             RuntimeException journalFailure = force(toForce, failed);
             complete(batch, journalFailure, failed);
             if (last) {
@@ -127,7 +136,7 @@ final class GroupCommitter implements AutoCloseable {
      */
     private RuntimeException force(Set<FileStreamLog> logs, Map<FileStreamLog, RuntimeException> failed) {
         long start = System.nanoTime();
-        java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>(logs.size());
+        List<Future<?>> running = new ArrayList<>(logs.size());
         for (FileStreamLog log : logs) {
             running.add(forcers.submit(() -> forceOne(log, failed)));
         }
@@ -137,12 +146,12 @@ final class GroupCommitter implements AutoCloseable {
         } catch (IOException e) {
             journalFailure = failures.fsyncFailed("fsync of the journal", e);
         }
-        for (java.util.concurrent.Future<?> f : running) {
+        for (Future<?> f : running) {
             try {
                 f.get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 LOG.log(System.Logger.Level.ERROR, "fsync task failed", e.getCause());
             }
         }
@@ -159,12 +168,12 @@ final class GroupCommitter implements AutoCloseable {
     }
 
     /** Receives the duration of every sync round, in nanoseconds (for metrics). */
-    void onFsync(java.util.function.LongConsumer listener) {
+    void onFsync(LongConsumer listener) {
         this.fsyncListener = listener;
     }
 
     /** Runs {@code task} on the force pool (checkpoints force many streams at once). */
-    <T> java.util.concurrent.Future<T> runForce(java.util.concurrent.Callable<T> task) {
+    <T> Future<T> runForce(Callable<T> task) {
         return forcers.submit(task);
     }
 
@@ -200,7 +209,7 @@ final class GroupCommitter implements AutoCloseable {
         forcers.shutdown();
         try {
             // checkpoint tasks may still be forcing and writing checkpoints
-            forcers.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+            forcers.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -73,10 +73,10 @@ final class Journal implements AutoCloseable {
         final long sequence;
         final Path path;
         final FileChannel channel;
-        final long salt;
+        final byte[] salt;
         long end = FILE_HEADER_LENGTH;
 
-        JournalFile(long sequence, Path path, FileChannel channel, long salt) {
+        JournalFile(long sequence, Path path, FileChannel channel, byte[] salt) {
             this.sequence = sequence;
             this.path = path;
             this.channel = channel;
@@ -271,9 +271,10 @@ final class Journal implements AutoCloseable {
         Path spare = dir.resolve(SPARE);
         boolean recycled = Files.exists(spare);
         Path building = recycled ? spare : dir.resolve(fileName(sequence) + StoreFiles.TEMP_SUFFIX);
-        long salt = random.nextLong();
+        byte[] salt = new byte[8];
+        random.nextBytes(salt);
         try (FileChannel ch = opener.open(building, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_LENGTH).putInt(MAGIC).putInt(VERSION).putLong(salt).flip();
+            ByteBuffer header = ByteBuffer.allocate(FILE_HEADER_LENGTH).putInt(MAGIC).putInt(VERSION).put(salt).flip();
             while (header.hasRemaining()) {
                 ch.write(header, header.position());
             }
@@ -354,7 +355,8 @@ final class Journal implements AutoCloseable {
                         LOG.log(System.Logger.Level.WARNING, "journal file " + file + " has no valid header; ignoring it");
                         continue;
                     }
-                    long salt = in.readLong();
+                    byte[] salt = new byte[8];
+                    in.readFully(salt);
                     while (stop == null && at < size) {
                         int length = in.readInt();
                         if (length == 0) {
@@ -387,7 +389,7 @@ final class Journal implements AutoCloseable {
     }
 
     /** Null when the record was whole and handed to the sink, else why it is not whole. */
-    private static String apply(byte[] rec, long salt, Sink sink) throws IOException {
+    private static String apply(byte[] rec, byte[] salt, Sink sink) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(rec);
         int storedCrc = b.getInt(4);
         long incarnation = b.getLong(8);
@@ -423,9 +425,9 @@ final class Journal implements AutoCloseable {
         return null;
     }
 
-    private static int crc(long salt, byte[] rec, int end) {
+    private static int crc(byte[] salt, byte[] rec, int end) {
         CRC32C crc = new CRC32C();
-        crc.update(ByteBuffer.allocate(8).putLong(0, salt));
+        crc.update(salt);
         crc.update(rec, 8, end - 8);
         return (int) crc.getValue();
     }
