@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Drives a {@link StreamEngine} over the in-memory store with a manual clock and a manual timer:
- * live reads run inline, and timers fire only when the test advances time.
+ * live reads run inline, and timers fire only when the test advances time. Close it: the engine
+ * owns a sweeper thread.
  */
-final class EngineHarness implements LiveContext {
+final class EngineHarness implements LiveContext, AutoCloseable {
     final AtomicLong now = new AtomicLong(1_800_000_000_000L);
     final StreamEngine engine;
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -39,6 +40,11 @@ final class EngineHarness implements LiveContext {
 
     EngineHarness(EngineConfig config) {
         engine = new StreamEngine(config, new MemoryStorage(), now::get, new SplittableRandom(7));
+    }
+
+    @Override
+    public void close() {
+        engine.close();
     }
 
     @Override

@@ -7,11 +7,17 @@ import io.durablestreams.engine.http.Response;
 import io.durablestreams.protocol.Offset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class StreamEngineTest {
     private final EngineHarness h = new EngineHarness();
+
+    @AfterEach
+    void closeEngine() {
+        h.close();
+    }
 
     private Response create(String name, String contentType, String body) {
         EngineHarness.Call c = h.call("PUT", name).header("content-type", contentType);
@@ -137,31 +143,32 @@ class StreamEngineTest {
 
         @Test
         void chunkedReadsEndOnMessageBoundaries() {
-            EngineHarness small = new EngineHarness(EngineConfig.defaults().withReadChunkBytes(20));
-            small.call("PUT", "j").header("content-type", "application/json").send();
-            for (int i = 0; i < 10; i++) {
-                small.call("POST", "j").header("content-type", "application/json").body("[\"message-" + i + "\"]").send();
-            }
-            StringBuilder all = new StringBuilder();
-            String offset = "-1";
-            int responses = 0;
-            for (;;) {
-                Response r = small.call("GET", "j").param("offset", offset).send();
-                String body = text(r);
-                assertThat(body).startsWith("[").endsWith("]");
-                if (body.length() > 2) {
-                    all.append(all.length() == 0 ? "" : ",").append(body, 1, body.length() - 1);
+            try (EngineHarness small = new EngineHarness(EngineConfig.defaults().withReadChunkBytes(20))) {
+                small.call("PUT", "j").header("content-type", "application/json").send();
+                for (int i = 0; i < 10; i++) {
+                    small.call("POST", "j").header("content-type", "application/json").body("[\"message-" + i + "\"]").send();
                 }
-                responses++;
-                offset = r.headers().get("stream-next-offset");
-                if (r.headers().containsKey("stream-up-to-date")) {
-                    break;
+                StringBuilder all = new StringBuilder();
+                String offset = "-1";
+                int responses = 0;
+                for (;;) {
+                    Response r = small.call("GET", "j").param("offset", offset).send();
+                    String body = text(r);
+                    assertThat(body).startsWith("[").endsWith("]");
+                    if (body.length() > 2) {
+                        all.append(all.length() == 0 ? "" : ",").append(body, 1, body.length() - 1);
+                    }
+                    responses++;
+                    offset = r.headers().get("stream-next-offset");
+                    if (r.headers().containsKey("stream-up-to-date")) {
+                        break;
+                    }
                 }
+                assertThat(responses).isGreaterThan(3);
+                assertThat(all.toString()).isEqualTo(String.join(",", List.of(
+                        "\"message-0\"", "\"message-1\"", "\"message-2\"", "\"message-3\"", "\"message-4\"",
+                        "\"message-5\"", "\"message-6\"", "\"message-7\"", "\"message-8\"", "\"message-9\"")));
             }
-            assertThat(responses).isGreaterThan(3);
-            assertThat(all.toString()).isEqualTo(String.join(",", List.of(
-                    "\"message-0\"", "\"message-1\"", "\"message-2\"", "\"message-3\"", "\"message-4\"",
-                    "\"message-5\"", "\"message-6\"", "\"message-7\"", "\"message-8\"", "\"message-9\"")));
         }
     }
 

@@ -39,38 +39,39 @@ class StreamModelPropertyTest {
 
     @Property(tries = 200)
     void readsFromAnyReturnedOffsetMatchTheModel(@ForAll("operations") List<Op> ops) {
-        EngineHarness h = new EngineHarness(EngineConfig.defaults().withReadChunkBytes(17));
-        h.call("PUT", "s").header("content-type", "text/plain").send();
-        StringBuilder model = new StringBuilder();
-        List<String> offsets = new ArrayList<>();
-        List<Integer> positions = new ArrayList<>();
-        offsets.add("-1");
-        positions.add(0);
-        boolean closed = false;
-        String last = "";
-        for (Op op : ops) {
-            if (op instanceof Append a) {
-                Response r = h.call("POST", "s").header("content-type", "text/plain").body(a.text()).send();
-                if (closed) {
-                    assertThat(r.status()).isEqualTo(409);
-                    continue;
+        try (EngineHarness h = new EngineHarness(EngineConfig.defaults().withReadChunkBytes(17))) {
+            h.call("PUT", "s").header("content-type", "text/plain").send();
+            StringBuilder model = new StringBuilder();
+            List<String> offsets = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            offsets.add("-1");
+            positions.add(0);
+            boolean closed = false;
+            String last = "";
+            for (Op op : ops) {
+                if (op instanceof Append a) {
+                    Response r = h.call("POST", "s").header("content-type", "text/plain").body(a.text()).send();
+                    if (closed) {
+                        assertThat(r.status()).isEqualTo(409);
+                        continue;
+                    }
+                    assertThat(r.status()).isEqualTo(204);
+                    model.append(a.text());
+                    String next = r.headers().get("stream-next-offset");
+                    assertThat(next.compareTo(last)).as("offsets only grow").isPositive();
+                    last = next;
+                    offsets.add(next);
+                    positions.add(model.length());
+                } else if (op instanceof ReadFrom rf) {
+                    int i = rf.checkpointIndex() % offsets.size();
+                    assertThat(readAll(h, offsets.get(i), closed)).isEqualTo(model.substring(positions.get(i)));
+                } else {
+                    assertThat(h.call("POST", "s").header("stream-closed", "true").send().status()).isEqualTo(204);
+                    closed = true;
                 }
-                assertThat(r.status()).isEqualTo(204);
-                model.append(a.text());
-                String next = r.headers().get("stream-next-offset");
-                assertThat(next.compareTo(last)).as("offsets only grow").isPositive();
-                last = next;
-                offsets.add(next);
-                positions.add(model.length());
-            } else if (op instanceof ReadFrom rf) {
-                int i = rf.checkpointIndex() % offsets.size();
-                assertThat(readAll(h, offsets.get(i), closed)).isEqualTo(model.substring(positions.get(i)));
-            } else {
-                assertThat(h.call("POST", "s").header("stream-closed", "true").send().status()).isEqualTo(204);
-                closed = true;
             }
+            assertThat(readAll(h, "-1", closed)).isEqualTo(model.toString());
         }
-        assertThat(readAll(h, "-1", closed)).isEqualTo(model.toString());
     }
 
     /** Follows Stream-Next-Offset through bounded chunks until up to date; EOF exactly when closed. */
