@@ -67,6 +67,13 @@ final class CreateHandler {
         }
         Long ttl = HeaderRules.ttl(ttlText);
         Instant expiresAt = HeaderRules.expiresAt(expText);
+        // a stream that is expired when created would be gone before the client could use it
+        if (ttl != null && ttl == 0) {
+            throw Problem.badRequest("invalid-ttl", "Stream-TTL must be at least 1 second");
+        }
+        if (expiresAt != null && Expiry.millis(expiresAt) <= clock.getAsLong()) {
+            throw Problem.badRequest("expires-in-past", "Stream-Expires-At " + HeaderRules.quoted(expText) + " has already passed");
+        }
         boolean closed = HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_CLOSED));
 
         String forkedFrom = req.header(ProtocolHeaders.STREAM_FORKED_FROM);

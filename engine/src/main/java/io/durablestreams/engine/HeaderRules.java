@@ -45,16 +45,23 @@ final class HeaderRules {
         return v < 0 ? null : v;
     }
 
+    /** An RFC 3339 timestamp with a four-digit year ({@link Expiry#representable}). */
     static Instant expiresAt(String value) {
         if (value == null) {
             return null;
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(value.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            at = OffsetDateTime.parse(value.trim(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
         } catch (DateTimeParseException e) {
             throw Problem.badRequest("invalid-header", ProtocolHeaders.STREAM_EXPIRES_AT
                     + " must be an RFC 3339 timestamp, got " + quoted(value));
         }
+        if (!Expiry.representable(at)) {
+            throw Problem.badRequest("invalid-header", ProtocolHeaders.STREAM_EXPIRES_AT
+                    + " must lie in the years 0000 to 9999 (UTC), got " + quoted(value));
+        }
+        return at;
     }
 
     static String quoted(String value) {

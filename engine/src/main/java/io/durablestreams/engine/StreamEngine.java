@@ -21,6 +21,7 @@ import java.util.random.RandomGenerator;
  * that waits (an append becoming durable, a long-poll) completes its future later.
  */
 public final class StreamEngine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(StreamEngine.class.getName());
     private final EngineConfig config;
     private final StreamStorage storage;
     private final StreamRegistry registry;
@@ -88,6 +89,12 @@ public final class StreamEngine implements AutoCloseable {
         } catch (StorageException e) {
             // nothing was stored and no state changed; the binding answers 507 or 500
             return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            // a defect, not bad input: the client still gets an answer, and the stack trace is logged
+            LOG.log(System.Logger.Level.ERROR, "unexpected failure in " + request.method() + " of stream "
+                    + Problem.clip(request.stream()), e);
+            return CompletableFuture.completedFuture(new Problem(500, "internal-error", "Internal server error",
+                    "the server failed to handle the request").response());
         }
     }
 
@@ -201,7 +208,7 @@ public final class StreamEngine implements AutoCloseable {
         try {
             return registry.sweep();
         } catch (RuntimeException e) {
-            System.getLogger(StreamEngine.class.getName()).log(System.Logger.Level.WARNING, "expiry sweep failed", e);
+            LOG.log(System.Logger.Level.WARNING, "expiry sweep failed", e);
             return 0;
         }
     }

@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
  * flags change only under the owning stream's lock.
  */
 final class StreamRegistry {
+    private static final System.Logger LOG = System.getLogger(StreamRegistry.class.getName());
     private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
     private final LongSupplier clock;
     private final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
@@ -58,9 +59,18 @@ final class StreamRegistry {
         long now = clock.getAsLong();
         int expired = 0;
         for (StreamState s : streams.values()) {
-            if (!s.softDeleted && !s.removed && s.isExpired(now)) {
-                delete(s);
-                expired++;
+            try {
+                if (!s.softDeleted && !s.removed && s.isExpired(now)) {
+                    delete(s);
+                    expired++;
+                }
+            } catch (RuntimeException e) {
+                // one stream must not stop the reclamation of the others; the sweep retries it every round
+                if (!s.expiryFailureLogged) {
+                    s.expiryFailureLogged = true;
+                    LOG.log(System.Logger.Level.WARNING, "expiring stream " + Problem.clip(s.name) + " (incarnation "
+                            + s.incarnation + ") failed; the sweep goes on without it", e);
+                }
             }
         }
         return expired;

@@ -30,6 +30,9 @@ final class StreamState {
     final Long ttlSeconds;
     final Instant expiresAt;
     final String expiresAtText;
+    /** {@link #expiresAt} and {@link #ttlSeconds} as saturated milliseconds ({@link Expiry#NEVER} when unset). */
+    private final long expiresAtMillis;
+    private final long ttlMillis;
     /** Expiry as the creating request stated it; forks may inherit a different effective one. */
     final Long ttlRequested;
     final Instant expiresRequested;
@@ -59,6 +62,8 @@ final class StreamState {
     private List<Waiter> waiters = new ArrayList<>();
 
     volatile long lastAccessMillis;
+    /** Set once a failure to expire this stream was logged, so the sweep does not repeat it every round. */
+    boolean expiryFailureLogged;
 
     /** The SSE data event most recently framed for this stream: every session at that position reuses it. */
     record SseFrame(long from, long end, byte[] event) {}
@@ -73,9 +78,11 @@ final class StreamState {
         this.json = ContentTypes.isJson(contentType);
         this.ttlSeconds = d.ttlSeconds();
         this.expiresAtText = d.expiresAt();
-        this.expiresAt = d.expiresAt() == null ? null : HeaderRules.expiresAt(d.expiresAt());
+        this.expiresAt = Expiry.stored(d.expiresAt(), d.name());
+        this.expiresAtMillis = Expiry.millis(expiresAt);
+        this.ttlMillis = Expiry.ttlMillis(ttlSeconds);
         this.ttlRequested = d.ttlRequested();
-        this.expiresRequested = d.expiresAtRequested() == null ? null : HeaderRules.expiresAt(d.expiresAtRequested());
+        this.expiresRequested = Expiry.stored(d.expiresAtRequested(), d.name());
         this.source = source;
         this.forkPosition = d.forkPosition();
         this.forkedFromRequested = d.sourceName();
@@ -89,10 +96,7 @@ final class StreamState {
     }
 
     boolean isExpired(long nowMillis) {
-        if (expiresAt != null && nowMillis >= expiresAt.toEpochMilli()) {
-            return true;
-        }
-        return ttlSeconds != null && nowMillis >= lastAccessMillis + ttlSeconds * 1000L;
+        return nowMillis >= expiresAtMillis || Expiry.idleTooLong(nowMillis, lastAccessMillis, ttlMillis);
     }
 
     void touch(long nowMillis) {

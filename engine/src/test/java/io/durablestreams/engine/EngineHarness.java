@@ -39,7 +39,11 @@ final class EngineHarness implements LiveContext, AutoCloseable {
     }
 
     EngineHarness(EngineConfig config) {
-        engine = new StreamEngine(config, new MemoryStorage(), now::get, new SplittableRandom(7));
+        this(config, new MemoryStorage());
+    }
+
+    EngineHarness(EngineConfig config, io.durablestreams.engine.store.StreamStorage storage) {
+        engine = new StreamEngine(config, storage, now::get, new SplittableRandom(7));
     }
 
     @Override

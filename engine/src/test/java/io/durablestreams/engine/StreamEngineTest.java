@@ -373,6 +373,46 @@ class StreamEngineTest {
         }
 
         @Test
+        void expiryTimesTheServerCannotRepresentAreRejected() {
+            for (String at : List.of("+300000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z", "+10000-01-01T00:00:00Z",
+                    "9999-12-31T23:59:59-01:00")) {
+                Response r = h.call("PUT", "far").header("content-type", "text/plain").header("stream-expires-at", at).send();
+                assertThat(r.status()).as(at).isEqualTo(400);
+                assertThat(text(r)).contains("\"type\":\"invalid-header\"");
+            }
+            assertThat(h.call("HEAD", "far").send().status()).isEqualTo(404);
+            Response latest = h.call("PUT", "far").header("content-type", "text/plain")
+                    .header("stream-expires-at", "9999-12-31T23:59:59Z").send();
+            assertThat(latest.status()).isEqualTo(201);
+            assertThat(read("far", "-1").status()).isEqualTo(200);
+            assertThat(h.engine.sweepExpired()).isZero();
+        }
+
+        @Test
+        void theLongestTtlNeverOverflows() {
+            assertThat(h.call("PUT", "t").header("content-type", "text/plain").header("stream-ttl", "9007199254740").send().status())
+                    .isEqualTo(201);
+            h.advance(1_000_000_000L);
+            assertThat(read("t", "-1").status()).isEqualTo(200);
+            assertThat(h.engine.sweepExpired()).isZero();
+        }
+
+        @Test
+        void aStreamExpiredAtCreationIsRejected() {
+            Response ttl = h.call("PUT", "t").header("content-type", "text/plain").header("stream-ttl", "0").send();
+            assertThat(ttl.status()).isEqualTo(400);
+            assertThat(text(ttl)).contains("\"type\":\"invalid-ttl\"");
+            for (long delta : new long[] {-1_000, 0}) {
+                String at = java.time.Instant.ofEpochMilli(h.now.get() + delta).toString();
+                Response past = h.call("PUT", "e").header("content-type", "text/plain").header("stream-expires-at", at).send();
+                assertThat(past.status()).as(at).isEqualTo(400);
+                assertThat(text(past)).contains("\"type\":\"expires-in-past\"");
+            }
+            assertThat(h.call("HEAD", "t").send().status()).isEqualTo(404);
+            assertThat(h.call("HEAD", "e").send().status()).isEqualTo(404);
+        }
+
+        @Test
         void expiresAtIsAbsolute() {
             String at = java.time.Instant.ofEpochMilli(h.now.get() + 5_000).toString();
             h.call("PUT", "e").header("content-type", "text/plain").header("stream-expires-at", at).send();
