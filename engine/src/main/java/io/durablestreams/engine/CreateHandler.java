@@ -13,10 +13,12 @@ import io.durablestreams.protocol.ProtocolHeaders;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 
 /** PUT: create a stream or a fork, idempotently (PROTOCOL.md §5.1, §4.2). */
 final class CreateHandler {
+    private static final System.Logger LOG = System.getLogger(CreateHandler.class.getName());
     private final StreamRegistry registry;
     private final StreamStorage storage;
     private final LongSupplier clock;
@@ -139,80 +141,124 @@ final class CreateHandler {
         return created(new Response(200), s);
     }
 
-    /** Creates the stream, or returns null when another request created the name first. */
-    private CompletableFuture<Response> tryCreate(Request req, Spec spec) {
-        StreamState source = null;
-        long base = 0;
-        String contentType = spec.contentType == null ? ContentTypes.DEFAULT : spec.contentType;
-        Long ttl = spec.ttl;
-        Instant expiresAt = spec.expiresAt;
-        String expiresText = spec.expiresAtText;
-        if (spec.isFork()) {
-            source = registry.find(spec.forkedFrom);
-            if (source == null) {
-                throw new Problem(404, "source-not-found", "Source stream not found",
-                        "fork source " + Problem.clip(spec.forkedFrom) + " does not exist");
-            }
-            if (source.softDeleted) {
-                throw Problem.conflict("source-soft-deleted", "Source stream is deleted",
-                        "fork source " + Problem.clip(spec.forkedFrom) + " was deleted");
-            }
-            if (spec.contentType != null && !ContentTypes.sameType(spec.contentType, source.contentType)) {
-                throw Problem.conflict("content-type-mismatch", "Content type mismatch",
-                        "fork Content-Type " + HeaderRules.quoted(spec.contentType) + " differs from the source's " + source.contentType);
-            }
-            contentType = source.contentType;
-            base = ForkPoints.resolve(source, spec.forkOffset, spec.subOffset);
-            if (ttl == null && expiresAt == null) {
-                ttl = source.ttlSeconds;
-                expiresAt = source.expiresAt;
-                expiresText = source.expiresAtText;
-            }
-        }
+    /** What the new stream will be: a plain stream, or a fork with what it inherits. */
+    private record Target(StreamState source, long base, String contentType, Long ttl, String expiresAt) {}
 
-        JsonMessages.Split initial = initialBody(req.body(), contentType);
-        if (source != null && !registry.addForkRef(source)) {
+    private Target target(Spec spec) {
+        if (!spec.isFork()) {
+            return new Target(null, 0, spec.contentType == null ? ContentTypes.DEFAULT : spec.contentType, spec.ttl,
+                    spec.expiresAtText);
+        }
+        StreamState source = registry.find(spec.forkedFrom);
+        if (source == null) {
+            throw new Problem(404, "source-not-found", "Source stream not found",
+                    "fork source " + Problem.clip(spec.forkedFrom) + " does not exist");
+        }
+        if (source.softDeleted) {
+            throw Problem.conflict("source-soft-deleted", "Source stream is deleted",
+                    "fork source " + Problem.clip(spec.forkedFrom) + " was deleted");
+        }
+        if (spec.contentType != null && !ContentTypes.sameType(spec.contentType, source.contentType)) {
+            throw Problem.conflict("content-type-mismatch", "Content type mismatch",
+                    "fork Content-Type " + HeaderRules.quoted(spec.contentType) + " differs from the source's " + source.contentType);
+        }
+        long base = ForkPoints.resolve(source, spec.forkOffset, spec.subOffset);
+        boolean inherits = spec.ttl == null && spec.expiresAt == null;
+        return new Target(source, base, source.contentType, inherits ? source.ttlSeconds : spec.ttl,
+                inherits ? source.expiresAtText : spec.expiresAtText);
+    }
+
+    /**
+     * Creates the stream, or returns null when another request claimed the name first. The name
+     * is claimed while the storage works, and the stream is published (readable, and answered
+     * 200 on a repeated PUT) only once its creation is durable.
+     */
+    private CompletableFuture<Response> tryCreate(Request req, Spec spec) {
+        Target t = target(spec);
+        JsonMessages.Split initial = initialBody(req.body(), t.contentType);
+        String name = req.stream();
+        CompletableFuture<Void> claim = registry.claim(name);
+        if (claim == null) {
+            return null;
+        }
+        if (t.source != null && !registry.addForkRef(t.source)) {
+            registry.endCreation(name, claim, null);
             return null;
         }
         long now = clock.getAsLong();
-        StreamDescriptor d = new StreamDescriptor(req.stream(), storage.nextIncarnation(), contentType, ttl, expiresText,
-                spec.ttl, spec.expiresAtText, now, spec.forkedFrom, source == null ? 0 : source.incarnation, base,
-                spec.forkOffsetText, spec.subOffset, spec.restartable);
-        StreamLog log = storage.createLog(d);
-        StreamState s = new StreamState(d, source, log, now);
-        CompletableFuture<Void> stored = null;
-        synchronized (s) {
-            if (initial != null || spec.closed) {
-                byte[] data = initial == null ? new byte[0] : initial.data();
-                int[] ends = initial == null ? new int[0] : initial.messageEnds();
-                try {
-                    stored = log.append(new AppendEntry(data, ends, null, null, spec.closed));
-                } catch (io.durablestreams.engine.store.StorageException e) {
-                    log.delete();
-                    if (source != null) {
-                        registry.dropForkRef(source);
-                    }
-                    throw e;
+        CompletableFuture<StreamState> created = CompletableFuture.completedFuture(null)
+                .thenCompose(v -> storage.nextIncarnation())
+                .thenCompose(id -> store(new StreamDescriptor(name, id, t.contentType, t.ttl, t.expiresAt, spec.ttl,
+                        spec.expiresAtText, now, spec.forkedFrom, t.source == null ? 0 : t.source.incarnation, t.base,
+                        spec.forkOffsetText, spec.subOffset, spec.restartable), t.source, initial, spec.closed, now));
+        return registry.track(created).handle((s, err) -> {
+            registry.endCreation(name, claim, s);
+            if (err != null) {
+                if (t.source != null) {
+                    registry.dropForkRef(t.source);
                 }
-                s.writtenTail += data.length;
-                s.visibleTail = s.writtenTail;
-                s.closed = spec.closed;
-                s.closeVisible = spec.closed;
+                throw completion(err);
             }
-        }
-        if (!registry.publish(s)) {
-            log.delete();
-            if (source != null) {
-                registry.dropForkRef(source);
-            }
-            return null;
-        }
-        Response response = created(new Response(201), s)
-                .header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(s.name));
-        return registry.track(stored != null ? stored : log.sync()).thenApply(v -> {
-            changed.accept(s.name);
-            return response;
+            changed.accept(name);
+            return created(new Response(201), s).header(ProtocolHeaders.LOCATION, req.baseUrl() + Names.encodePath(name));
         });
+    }
+
+    /** The new stream, once its log, initial data and closure are durable; the log is deleted if that fails. */
+    private CompletableFuture<StreamState> store(StreamDescriptor d, StreamState source, JsonMessages.Split initial,
+                                                 boolean closed, long now) {
+        return storage.createLog(d).thenCompose(log -> {
+            StreamState s = new StreamState(d, source, log, now);
+            CompletableFuture<Void> durable;
+            try {
+                durable = initialize(s, initial, closed);
+            } catch (RuntimeException e) {
+                durable = CompletableFuture.failedFuture(e);
+            }
+            return durable.handle((v, err) -> {
+                if (err != null) {
+                    discard(log, d.name());
+                    throw completion(err);
+                }
+                return s;
+            });
+        });
+    }
+
+    /** Writes the initial body and closure; the future completes when they and the creation are durable. */
+    private static CompletableFuture<Void> initialize(StreamState s, JsonMessages.Split initial, boolean closed) {
+        if (initial == null && !closed) {
+            return s.log.sync();
+        }
+        byte[] data = initial == null ? new byte[0] : initial.data();
+        int[] ends = initial == null ? new int[0] : initial.messageEnds();
+        synchronized (s) {
+            CompletableFuture<Void> durable = s.log.append(new AppendEntry(data, ends, null, null, closed));
+            // visible at once: nobody sees the stream before it is published, once this is durable
+            s.writtenTail += data.length;
+            s.visibleTail = s.writtenTail;
+            s.closed = closed;
+            s.closeVisible = closed;
+            return durable;
+        }
+    }
+
+    private static void discard(StreamLog log, String name) {
+        CompletableFuture<Void> deleted;
+        try {
+            deleted = log.delete();
+        } catch (RuntimeException e) {
+            deleted = CompletableFuture.failedFuture(e);
+        }
+        deleted.whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.WARNING, "removing the log of a failed creation of " + Problem.clip(name) + " failed", e);
+            }
+        });
+    }
+
+    private static CompletionException completion(Throwable err) {
+        return err instanceof CompletionException ce ? ce : new CompletionException(err);
     }
 
     private static JsonMessages.Split initialBody(byte[] body, String contentType) {

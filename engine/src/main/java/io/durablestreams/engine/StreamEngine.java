@@ -12,6 +12,7 @@ import io.durablestreams.protocol.Cursor;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
@@ -67,10 +68,26 @@ public final class StreamEngine implements AutoCloseable {
      * become 4xx responses. It completes exceptionally only for storage failures.
      */
     public CompletableFuture<Response> handle(Request request) {
+        Request decoded;
         try {
-            request = new Request(request.method(), Names.decodePath(request.stream()), request.query(),
+            decoded = new Request(request.method(), Names.decodePath(request.stream()), request.query(),
                     request.headers(), request.body(), request.baseUrl(), request.live());
-            validateName(request.stream());
+            validateName(decoded.stream());
+        } catch (Problem p) {
+            return CompletableFuture.completedFuture(p.response());
+        } catch (RuntimeException e) {
+            return internalError(request, e);
+        }
+        return dispatch(decoded);
+    }
+
+    /**
+     * Runs one request. A stream that is not ready (being created or deleted, or its log loading)
+     * throws {@link NotReady} before anything changed; the request then runs again, on its own
+     * executor, once the stream may be ready — no thread waits meanwhile.
+     */
+    private CompletableFuture<Response> dispatch(Request request) {
+        try {
             if (SubscriptionManager.isReserved(request.stream())) {
                 return subscriptions.handle(request);
             }
@@ -79,23 +96,30 @@ public final class StreamEngine implements AutoCloseable {
                 case "POST" -> append.handle(request);
                 case "GET" -> read.handle(request);
                 case "HEAD" -> CompletableFuture.completedFuture(head(request));
-                case "DELETE" -> CompletableFuture.completedFuture(delete(request));
+                case "DELETE" -> delete(request);
                 default -> CompletableFuture.completedFuture(new Problem(405, "method-not-allowed",
                         "Method not allowed", request.method() + " is not a stream operation").response()
                         .header("allow", "GET, HEAD, POST, PUT, DELETE, OPTIONS"));
             };
+        } catch (NotReady n) {
+            Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
+            return n.until.thenComposeAsync(v -> dispatch(request), executor);
         } catch (Problem p) {
             return CompletableFuture.completedFuture(p.response());
         } catch (StorageException e) {
             // nothing was stored and no state changed; the binding answers 507 or 500
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {
-            // a defect, not bad input: the client still gets an answer, and the stack trace is logged
-            LOG.log(System.Logger.Level.ERROR, "unexpected failure in " + request.method() + " of stream "
-                    + Problem.clip(request.stream()), e);
-            return CompletableFuture.completedFuture(new Problem(500, "internal-error", "Internal server error",
-                    "the server failed to handle the request").response());
+            return internalError(request, e);
         }
+    }
+
+    /** A defect, not bad input: the client still gets an answer (never a dropped connection), and the stack trace is logged. */
+    private static CompletableFuture<Response> internalError(Request request, RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "unexpected failure in " + request.method() + " of stream "
+                + Problem.clip(request.stream()), e);
+        return CompletableFuture.completedFuture(new Problem(500, "internal-error", "Internal server error",
+                "the server failed to handle the request").response());
     }
 
     private void validateName(String name) {
@@ -132,11 +156,11 @@ public final class StreamEngine implements AutoCloseable {
         return r;
     }
 
-    private Response delete(Request request) {
+    /** Answered once the deletion is durable. */
+    private CompletableFuture<Response> delete(Request request) {
         StreamState s = registry.require(request.stream());
         Incarnations.checkPrecondition(s, request.header(ProtocolHeaders.STREAM_INCARNATION));
-        registry.delete(s);
-        return new Response(204);
+        return registry.delete(s).thenApply(v -> new Response(204));
     }
 
     /**
@@ -147,7 +171,7 @@ public final class StreamEngine implements AutoCloseable {
         registry.beginShutdown();
     }
 
-    /** Waits until no append is waiting for durability, or the timeout passes; returns whether idle. */
+    /** Waits until no storage operation (append, creation, deletion) is in flight, or the timeout passes; returns whether idle. */
     public boolean awaitPendingWrites(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (registry.pendingWrites() > 0) {
@@ -181,8 +205,8 @@ public final class StreamEngine implements AutoCloseable {
     private final class Directory implements StreamDirectory {
         @Override
         public Tail tail(String name) {
-            StreamState s = registry.find(name);
-            if (s == null || s.softDeleted || s.removed) {
+            StreamState s = registry.current(name);
+            if (s == null) {
                 return null;
             }
             long tail = s.visibleTail;

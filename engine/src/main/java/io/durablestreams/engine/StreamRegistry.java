@@ -7,21 +7,32 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
  * The live streams by name, and the lifecycle rules that span streams: expiry, soft delete of a
  * stream that still has forks, and cascading clean-up when the last fork goes (PROTOCOL.md §4.2).
  *
- * <p>Thread-safety: the map is concurrent; fork reference counts and the soft-deleted/removed
+ * <p>A name in transition — a stream being created, or one whose deletion is not durable yet —
+ * makes every lookup throw {@link NotReady}: requests wait (without a thread) for the storage to
+ * finish, so nothing a crash could take back is ever served or confirmed. Creations hold their
+ * name in {@link #creations} until the stream is durable and published; a deleted stream stays
+ * in {@link #streams} until its deletion is durable.
+ *
+ * <p>Thread-safety: the maps are concurrent; fork reference counts and the soft-deleted/removed
  * flags change only under the owning stream's lock.
  */
 final class StreamRegistry {
     private static final System.Logger LOG = System.getLogger(StreamRegistry.class.getName());
+
     private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
+    /** Names being created: completes when the creation has ended (the stream published, or not). */
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> creations = new ConcurrentHashMap<>();
     private final LongSupplier clock;
-    private final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
     private volatile boolean shuttingDown;
 
     StreamRegistry(LongSupplier clock) {
@@ -40,20 +51,59 @@ final class StreamRegistry {
         return s;
     }
 
-    /** The entry under {@code name}, soft-deleted ones included, after applying expiry; or null. */
+    /**
+     * The entry under {@code name}, soft-deleted ones included, after applying expiry; or null.
+     *
+     * @throws NotReady while the name is in transition or the stream's log is loading
+     */
     StreamState find(String name) {
-        StreamState s = streams.get(name);
-        if (s != null && !s.softDeleted && s.isExpired(clock.getAsLong())) {
-            delete(s);
-            s = streams.get(name);
+        for (;;) {
+            StreamState s = streams.get(name);
+            if (s == null) {
+                CompletableFuture<Void> creation = creations.get(name);
+                if (creation != null) {
+                    throw new NotReady(creation);
+                }
+                return null;
+            }
+            expireIfDue(s);
+            CompletableFuture<Void> settling = s.settling;
+            if (settling != null && !settling.isDone()) {
+                throw new NotReady(settling);
+            }
+            if (s.removed) {
+                continue; // its removal is durable, so it has left the map
+            }
+            if (!s.softDeleted) {
+                CompletableFuture<Void> ready = s.whenReady();
+                if (ready != null) {
+                    throw new NotReady(ready);
+                }
+            }
+            return s;
         }
-        return s;
+    }
+
+    /** Like {@link #find} for a live stream, but never waits: null while the name is in transition. */
+    StreamState current(String name) {
+        StreamState s = streams.get(name);
+        if (s == null) {
+            return null;
+        }
+        expireIfDue(s);
+        return s.softDeleted || s.removed ? null : s;
+    }
+
+    private void expireIfDue(StreamState s) {
+        if (!s.softDeleted && !s.removed && s.isExpired(clock.getAsLong())) {
+            delete(s);
+        }
     }
 
     /**
      * Expires every stream whose TTL or Expires-At has passed, freeing its storage (or soft-deleting
      * it while forks read it). Streams also expire when touched; this reclaims the untouched ones.
-     * Returns how many were expired.
+     * Returns how many were expired (their deletions may still be running).
      */
     int sweep() {
         long now = clock.getAsLong();
@@ -68,52 +118,99 @@ final class StreamRegistry {
                 // one stream must not stop the reclamation of the others; the sweep retries it every round
                 if (!s.expiryFailureLogged) {
                     s.expiryFailureLogged = true;
-                    LOG.log(System.Logger.Level.WARNING, "expiring stream " + Problem.clip(s.name) + " (incarnation "
-                            + s.incarnation + ") failed; the sweep goes on without it", e);
+                    LOG.log(System.Logger.Level.WARNING, "expiring stream " + describe(s) + " failed; the sweep goes on without it", e);
                 }
             }
         }
         return expired;
     }
 
-    /** Publishes a new stream; false if another one took the name first. */
-    boolean publish(StreamState s) {
-        return streams.putIfAbsent(s.name, s) == null;
+    /**
+     * Reserves {@code name} for a creation; null when it is taken (by a stream, or by another
+     * creation). Every claim must be ended with {@link #endCreation}.
+     */
+    CompletableFuture<Void> claim(String name) {
+        CompletableFuture<Void> claim = new CompletableFuture<>();
+        if (creations.putIfAbsent(name, claim) != null) {
+            return null;
+        }
+        if (streams.containsKey(name)) {
+            endCreation(name, claim, null);
+            return null;
+        }
+        return claim;
+    }
+
+    /** Publishes a durably created stream (or nothing, when {@code created} is null), then frees the claim. */
+    void endCreation(String name, CompletableFuture<Void> claim, StreamState created) {
+        if (created != null) {
+            streams.put(name, created);
+        }
+        creations.remove(name, claim);
+        claim.complete(null);
     }
 
     /**
      * Deletes a stream, whether a client asked or it expired: soft while forks still read it (it
-     * stays under its name, answering 410), else removed and its storage released.
+     * stays under its name, answering 410), else removed and its storage released. The future
+     * completes when the deletion is durable (exceptionally if the store failed; the stream is
+     * gone from this run either way).
      */
-    void delete(StreamState s) {
-        boolean release;
+    CompletableFuture<Void> delete(StreamState s) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        CompletableFuture<Void> marked = null;
         List<Waiter> toWake;
         synchronized (s) {
             if (s.removed || s.softDeleted) {
-                return;
+                CompletableFuture<Void> pending = s.settling;
+                return pending != null ? pending : CompletableFuture.completedFuture(null);
             }
+            s.settling = settled;
             if (s.forkRefs > 0) {
                 s.softDeleted = true;
-                s.log.markSoftDeleted();
-                release = false;
+                marked = stored(s.log::markSoftDeleted);
             } else {
                 s.removed = true;
-                release = true;
             }
             toWake = s.drainWaiters();
         }
         toWake.forEach(Waiter::wake);
-        if (release) {
-            streams.remove(s.name, s);
-            release(s);
+        if (marked == null) {
+            return remove(s, settled);
         }
+        return track(marked.whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.WARNING, "recording the soft delete of stream " + describe(s) + " failed", e);
+            }
+            settled.complete(null);
+        }));
     }
 
-    /** Frees a removed stream's data and drops its reference on its source (cascading). */
-    private void release(StreamState s) {
-        s.log.delete();
-        if (s.source != null) {
-            dropForkRef(s.source);
+    /**
+     * Deletes a removed stream's log; once that is durable (or failed), the stream leaves the map
+     * and drops its reference on its source (cascading): a crash before then finds the fork
+     * still holding it.
+     */
+    private CompletableFuture<Void> remove(StreamState s, CompletableFuture<Void> settled) {
+        return track(stored(s.log::delete).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.WARNING, "deleting stream " + describe(s)
+                        + " failed; it is gone until a restart brings it back", e);
+            }
+            streams.remove(s.name, s);
+            if (s.source != null) {
+                dropForkRef(s.source);
+            }
+            settled.complete(null);
+        }));
+    }
+
+    /** The future of a storage call, with an exception it throws as the failure. */
+    private static CompletableFuture<Void> stored(java.util.function.Supplier<CompletableFuture<Void>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -133,18 +230,23 @@ final class StreamRegistry {
      * last reference on a soft-deleted source releases it too, and so on up the chain.
      */
     void dropForkRef(StreamState source) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
         boolean cascade;
         synchronized (source) {
             source.forkRefs--;
             cascade = source.forkRefs == 0 && source.softDeleted && !source.removed;
             if (cascade) {
+                source.settling = settled;
                 source.removed = true;
             }
         }
         if (cascade) {
-            streams.remove(source.name, source);
-            release(source);
+            remove(source, settled);
         }
+    }
+
+    private static String describe(StreamState s) {
+        return Problem.clip(s.name) + " (incarnation " + s.incarnation + ")";
     }
 
     /** Rebuilds the streams a durable store recovered; sources come before their forks. */
@@ -186,8 +288,8 @@ final class StreamRegistry {
         }
     }
 
-    /** Counts a write until its future completes, so shutdown can wait for it. */
-    <T> java.util.concurrent.CompletableFuture<T> track(java.util.concurrent.CompletableFuture<T> write) {
+    /** Counts a storage operation until its future completes, so shutdown can wait for it. */
+    <T> CompletableFuture<T> track(CompletableFuture<T> write) {
         pendingWrites.incrementAndGet();
         write.whenComplete((v, e) -> pendingWrites.decrementAndGet());
         return write;

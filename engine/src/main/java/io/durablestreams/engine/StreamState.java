@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Everything the engine knows about one stream incarnation. Immutable configuration is final;
@@ -59,6 +60,14 @@ final class StreamState {
     int forkRefs;
     volatile boolean softDeleted;
     volatile boolean removed;
+    /**
+     * The durability of the latest soft delete or removal, set (before the flag) when it starts;
+     * lookups wait for it, so nobody sees a deletion that a crash could take back. A removed
+     * stream leaves the registry before this completes.
+     */
+    volatile CompletableFuture<Void> settling;
+    /** Set once this stream's log and its sources' logs are {@link StreamLog#ready() ready}. */
+    private volatile boolean ready;
     private List<Waiter> waiters = new ArrayList<>();
 
     volatile long lastAccessMillis;
@@ -97,6 +106,23 @@ final class StreamState {
 
     boolean isExpired(long nowMillis) {
         return nowMillis >= expiresAtMillis || Expiry.idleTooLong(nowMillis, lastAccessMillis, ttlMillis);
+    }
+
+    /**
+     * Null when this stream and every source it reads through are ready to serve; else a future
+     * that completes (exceptionally if a log failed to load) when they may be.
+     */
+    CompletableFuture<Void> whenReady() {
+        if (ready) {
+            return null;
+        }
+        CompletableFuture<Void> own = log.ready();
+        CompletableFuture<Void> inherited = source == null ? null : source.whenReady();
+        if (inherited == null && own.isDone() && !own.isCompletedExceptionally()) {
+            ready = true;
+            return null;
+        }
+        return inherited == null ? own : CompletableFuture.allOf(own, inherited);
     }
 
     void touch(long nowMillis) {

@@ -14,23 +14,27 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The memory store with levers for tests: streams to "recover", durability held back until
- * {@link #release()}, and faults.
+ * The memory store with levers for tests: streams to "recover", storage operations held back
+ * until {@link #release()}, and faults.
  */
 final class TestStorage implements StreamStorage {
     private final MemoryStorage memory = new MemoryStorage();
     private final List<CompletableFuture<Void>> held = new ArrayList<>();
     private final List<RecoveredStream> recovered = new ArrayList<>();
-    /** While set, appends and syncs complete only at {@link #release()}. */
+    /** While set, appends and syncs (and so creations) become durable only at {@link #release()}. */
     volatile boolean holding;
+    /** While set, deletions become durable only at {@link #release()}. */
+    volatile boolean holdDeletes;
+    /** While set, logs that are not loaded yet become ready only at {@link #release()}. */
+    volatile boolean holdLoads;
     /** Thrown by reads of every log, when set. */
     volatile RuntimeException readFailure;
     /** Thrown by the deletion of logs whose stream has this name, when set. */
     volatile String failDeleting;
 
-    /** A stream as a durable store would return it at startup (call before creating the engine). */
+    /** A stream as a durable store would return it at startup, not loaded yet (call before creating the engine). */
     StreamLog recoverable(StreamDescriptor d, long lastAccessMillis) {
-        StreamLog log = wrap(d, memory.createLog(d));
+        StreamLog log = wrap(d, memory.createLog(d).join(), false);
         recovered.add(new RecoveredStream(d, log, false, null, null, Map.of(), false, lastAccessMillis));
         return log;
     }
@@ -40,14 +44,32 @@ final class TestStorage implements StreamStorage {
                 null, 0, false);
     }
 
-    synchronized void release() {
-        holding = false;
-        held.forEach(f -> f.complete(null));
-        held.clear();
+    /** Completes every held operation and stops holding. */
+    void release() {
+        takeHeld().forEach(f -> f.complete(null));
     }
 
-    private synchronized CompletableFuture<Void> gate() {
-        if (!holding) {
+    /** Fails every held operation with {@code failure} and stops holding. */
+    void fail(RuntimeException failure) {
+        takeHeld().forEach(f -> f.completeExceptionally(failure));
+    }
+
+    private synchronized List<CompletableFuture<Void>> takeHeld() {
+        holding = false;
+        holdDeletes = false;
+        holdLoads = false;
+        List<CompletableFuture<Void>> out = new ArrayList<>(held);
+        held.clear();
+        return out;
+    }
+
+    /** Operations held now. */
+    synchronized int heldCount() {
+        return held.size();
+    }
+
+    private synchronized CompletableFuture<Void> gate(boolean hold) {
+        if (!hold) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> f = new CompletableFuture<>();
@@ -61,16 +83,29 @@ final class TestStorage implements StreamStorage {
     }
 
     @Override
-    public StreamLog createLog(StreamDescriptor d) {
-        return wrap(d, memory.createLog(d));
+    public CompletableFuture<Long> nextIncarnation() {
+        return memory.nextIncarnation();
     }
 
-    private StreamLog wrap(StreamDescriptor d, StreamLog log) {
+    @Override
+    public CompletableFuture<StreamLog> createLog(StreamDescriptor d) {
+        return memory.createLog(d).thenApply(log -> wrap(d, log, true));
+    }
+
+    private StreamLog wrap(StreamDescriptor d, StreamLog log, boolean loaded) {
         return new StreamLog() {
+            private CompletableFuture<Void> ready = loaded ? CompletableFuture.completedFuture(null) : null;
+
+            public synchronized CompletableFuture<Void> ready() {
+                if (ready == null) {
+                    ready = gate(holdLoads);
+                }
+                return ready;
+            }
             public long base() { return log.base(); }
             public long tail() { return log.tail(); }
-            public CompletableFuture<Void> append(AppendEntry e) { return log.append(e).thenCompose(v -> gate()); }
-            public CompletableFuture<Void> sync() { return gate(); }
+            public CompletableFuture<Void> append(AppendEntry e) { return log.append(e).thenCompose(v -> gate(holding)); }
+            public CompletableFuture<Void> sync() { return gate(holding); }
             public List<ByteBuffer> read(long from, long to) {
                 RuntimeException failure = readFailure;
                 if (failure != null) {
@@ -82,20 +117,15 @@ final class TestStorage implements StreamStorage {
             public long boundedEnd(long f, long l, long m, boolean s) { return log.boundedEnd(f, l, m, s); }
             public boolean isMessageBoundary(long p) { return log.isMessageBoundary(p); }
             public long[] boundariesToBatchEnd(long p) { return log.boundariesToBatchEnd(p); }
-            public CompletableFuture<Void> markSoftDeleted() { return log.markSoftDeleted(); }
+            public CompletableFuture<Void> markSoftDeleted() { return log.markSoftDeleted().thenCompose(v -> gate(holding)); }
             public void touched(long now) { }
-            public void delete() {
+            public CompletableFuture<Void> delete() {
                 if (d.name().equals(failDeleting)) {
                     throw new IllegalStateException("deleting " + d.name() + " failed");
                 }
-                log.delete();
+                return log.delete().thenCompose(v -> gate(holdDeletes));
             }
         };
-    }
-
-    @Override
-    public long nextIncarnation() {
-        return memory.nextIncarnation();
     }
 
     @Override

@@ -9,12 +9,23 @@ import java.util.concurrent.CompletableFuture;
  * where message and append (batch) boundaries fall, the writer state committed with each append,
  * and the durability of it all.
  *
- * <p>Thread-safety: mutating methods ({@link #append}, {@link #markSoftDeleted},
- * {@link #delete}) are called with the owning stream's lock held, so they are serialized. Readers
- * call the query methods concurrently, but only for positions below a tail they have already
- * observed as durable; implementations must make those reads safe.
+ * <p>Thread-safety: {@link #append} and {@link #markSoftDeleted} are called with the owning
+ * stream's lock held, so they are serialized; {@link #delete} is called once, after the last of
+ * them. Readers call the query methods concurrently, but only for positions below a tail they
+ * have already observed as durable; implementations must make those reads safe.
+ *
+ * <p>The engine waits for {@link #ready()} before it uses a log, so the query methods
+ * ({@link #read}, {@link #boundedEnd}, {@link #isMessageBoundary}, {@link #boundariesToBatchEnd})
+ * never have to load anything first.
  */
 public interface StreamLog {
+    /**
+     * Completes when the query methods can answer without loading anything (a store that keeps
+     * the message index only on disk loads it on its own threads, on the first call). A failed
+     * load fails the future; the next call tries again.
+     */
+    CompletableFuture<Void> ready();
+
     /** Position of the first byte this log holds (a fork's divergence point, else 0). */
     long base();
 
@@ -71,6 +82,9 @@ public interface StreamLog {
      */
     void touched(long nowMillis);
 
-    /** Deletes the stream's data and releases its resources; after a restart it is gone. */
-    void delete();
+    /**
+     * Deletes the stream's data and releases its resources. The future completes once the
+     * deletion is durable: from then on, the stream is gone after any restart.
+     */
+    CompletableFuture<Void> delete();
 }

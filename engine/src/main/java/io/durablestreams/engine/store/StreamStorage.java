@@ -1,11 +1,18 @@
 package io.durablestreams.engine.store;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where stream data lives. One implementation per backend (memory, file, ...). The engine holds
  * all protocol state in memory and asks the storage to keep the bytes and, atomically with them,
  * the writer state that describes them, so that {@link #recover()} can rebuild it.
+ *
+ * <p>Threading: the engine calls the storage from request threads (the server's event loops),
+ * which must never wait for a disk or a network. Every operation that may wait returns a
+ * {@link CompletableFuture} and does its waiting on threads the store owns; those futures may
+ * complete on such a thread, and the engine continues its work there. Methods that return plain
+ * values must answer from memory (or, for reads, from data a durable tail covers).
  */
 public interface StreamStorage extends AutoCloseable {
     /**
@@ -15,13 +22,17 @@ public interface StreamStorage extends AutoCloseable {
     List<RecoveredStream> recover();
 
     /**
-     * Creates the (empty) log of a new stream incarnation. The creation is durable once
-     * {@link StreamLog#sync()} (or the future of the first append) completes.
+     * A new server-wide incarnation id, strictly greater than every id handed out before, across
+     * restarts (a store may have to make a reservation durable first).
      */
-    StreamLog createLog(StreamDescriptor descriptor);
+    CompletableFuture<Long> nextIncarnation();
 
-    /** A new server-wide incarnation id, strictly greater than every id handed out before, across restarts. */
-    long nextIncarnation();
+    /**
+     * Creates the (empty) log of a new stream incarnation; completes once the log accepts
+     * appends. The creation is durable once {@link StreamLog#sync()} (or the future of the first
+     * append) completes.
+     */
+    CompletableFuture<StreamLog> createLog(StreamDescriptor descriptor);
 
     /** Calls {@code listener} with the duration in nanoseconds of every durability sync round, if the store has them. */
     default void onSync(java.util.function.LongConsumer listener) {
@@ -32,6 +43,7 @@ public interface StreamStorage extends AutoCloseable {
         return -1;
     }
 
+    /** Finishes the operations in flight (their futures complete), then releases everything. */
     @Override
     void close();
 }

@@ -17,8 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
@@ -42,6 +44,11 @@ import java.util.stream.Stream;
  * checkpoint (its {@code checkpoint} file or its catalog entry, whichever covers more). Either way
  * the marker is durably removed before the first write.
  *
+ * <p>Threads: request threads only write to the page cache (appends) and read. Everything that
+ * waits for the disk runs on the store's own threads and completes a future there: the sync
+ * thread (group commit), the checkpointer, and {@value #IO_THREADS} I/O threads for creations,
+ * deletions, incarnation reservations and the first load of a stream's message index.
+ *
  * <p>Thread-safe.
  */
 public final class FileStorage implements StreamStorage {
@@ -62,6 +69,14 @@ public final class FileStorage implements StreamStorage {
     /** Streams recovered at once after a crash: {@value} (recovery is mostly waiting for reads). */
     static final int RECOVERY_THREADS = 8;
     private final ScheduledExecutorService checkpointer;
+    /** Threads for the store's slow operations, so request threads never wait for a disk: {@value}. */
+    static final int IO_THREADS = 4;
+    /** Runs creations, deletions, incarnation reservations and index loads (see {@link #onIo}). */
+    private final ExecutorService io = Executors.newFixedThreadPool(IO_THREADS, r -> {
+        Thread t = new Thread(r, "ds-file-store-io");
+        t.setDaemon(true);
+        return t;
+    });
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Object shardLock = new Object();
@@ -70,6 +85,8 @@ public final class FileStorage implements StreamStorage {
     // guarded by this
     private long lastIncarnation;
     private long reservedIncarnations;
+    /** The reservation of the next block of incarnation ids being written, or null. */
+    private CompletableFuture<Void> reservation;
 
     public FileStorage(FileStoreConfig config) {
         this.config = config;
@@ -280,8 +297,13 @@ public final class FileStorage implements StreamStorage {
         return out;
     }
 
+    /** Creates the stream's directory, descriptor and first segment on an I/O thread (see {@link #createNow}). */
     @Override
-    public StreamLog createLog(StreamDescriptor d) {
+    public CompletableFuture<StreamLog> createLog(StreamDescriptor d) {
+        return onIo(() -> createNow(d));
+    }
+
+    private StreamLog createNow(StreamDescriptor d) {
         if (closed) {
             throw new IllegalStateException("file store " + root + " is closed");
         }
@@ -319,28 +341,70 @@ public final class FileStorage implements StreamStorage {
         }
     }
 
+    /**
+     * Hands out the next id of the reserved block at once; when the block is used up, the next one
+     * is reserved first by a durable rewrite of {@code store.meta} on an I/O thread (one at a time;
+     * callers meanwhile wait for it).
+     */
     @Override
-    public synchronized long nextIncarnation() {
-        long next = lastIncarnation + 1;
-        if (next > reservedIncarnations) {
-            long reserve = next + INCARNATION_BLOCK - 1;
-            try {
-                SealedBlob.writeAtomically(root.resolve(StoreFiles.STORE_META), SealedBlob.STORE_MAGIC, MetaCodec.storeMeta(reserve), true);
-            } catch (IOException e) {
-                throw failures.classify("reserving incarnations up to " + reserve + " in " + root.resolve(StoreFiles.STORE_META), e);
+    public CompletableFuture<Long> nextIncarnation() {
+        CompletableFuture<Void> pending;
+        synchronized (this) {
+            if (lastIncarnation < reservedIncarnations) {
+                return CompletableFuture.completedFuture(++lastIncarnation);
             }
-            reservedIncarnations = reserve;
+            if (reservation == null) {
+                long upTo = lastIncarnation + INCARNATION_BLOCK;
+                // the task takes this monitor after the assignment below (which holds it), and before its future completes
+                reservation = onIo(() -> reserve(upTo));
+            }
+            pending = reservation;
         }
-        lastIncarnation = next;
-        return next;
+        return pending.thenCompose(v -> nextIncarnation());
+    }
+
+    private Void reserve(long upTo) {
+        try {
+            SealedBlob.writeAtomically(root.resolve(StoreFiles.STORE_META), SealedBlob.STORE_MAGIC, MetaCodec.storeMeta(upTo), true);
+            synchronized (this) {
+                reservedIncarnations = upTo;
+            }
+            return null;
+        } catch (IOException e) {
+            throw failures.classify("reserving incarnations up to " + upTo + " in " + root.resolve(StoreFiles.STORE_META), e);
+        } finally {
+            synchronized (this) {
+                reservation = null;
+            }
+        }
     }
 
     /**
-     * Deletes a stream's files. 1. rename {@code <id>} to {@code <id>.deleted} and force the shard
-     * directory (if we crash here, recovery removes the tombstone: the stream stays deleted);
-     * 2. close its handles; 3. remove the files, then the directory (if we crash here, likewise).
+     * Runs {@code task} on the store's I/O threads; its future completes there. Fails with
+     * "closed" once the store is closing.
      */
-    void deleteStream(FileStreamLog log) {
+    <T> CompletableFuture<T> onIo(java.util.function.Supplier<T> task) {
+        try {
+            return CompletableFuture.supplyAsync(task, io);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("file store " + root + " is closed"));
+        }
+    }
+
+    /**
+     * Deletes a stream's files, on an I/O thread; completes once that is durable. 1. rename
+     * {@code <id>} to {@code <id>.deleted} and force the shard directory (if we crash here,
+     * recovery removes the tombstone: the stream stays deleted); 2. close its handles; 3. remove
+     * the files, then the directory (if we crash here, likewise).
+     */
+    CompletableFuture<Void> deleteStream(FileStreamLog log) {
+        return onIo(() -> {
+            deleteNow(log);
+            return null;
+        });
+    }
+
+    private void deleteNow(FileStreamLog log) {
         logs.remove(log.descriptor.incarnation());
         Path tombstone = log.dir.resolveSibling(log.dir.getFileName() + StoreFiles.DELETED_SUFFIX);
         try {
@@ -435,8 +499,11 @@ public final class FileStorage implements StreamStorage {
             closed = true;
         }
         checkpointer.shutdown();
+        io.shutdown();
         try {
             checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+            // creations and deletions in flight finish; a creation's sync round is the committer's last one
+            io.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -484,8 +551,10 @@ public final class FileStorage implements StreamStorage {
     void abandon() {
         closed = true;
         checkpointer.shutdownNow();
+        io.shutdownNow();
         try {
             checkpointer.awaitTermination(1, TimeUnit.MINUTES);
+            io.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -30,7 +30,8 @@ import java.util.zip.CRC32C;
  *
  * <p>Thread-safety: the engine serializes mutations per stream; readers call the query methods
  * concurrently. Segment list, tail, writer state and the message index are guarded by
- * {@code this}; data reads run outside the monitor with a pinned handle. Forcing is serialized by
+ * {@code this}; data reads, and the scan of the record logs that builds the message index (on an
+ * I/O thread, see {@link #ready()}), run outside the monitor with pinned handles. Forcing is serialized by
  * {@code forceLock} (per log, never global): a force that finds nothing left to force (another one
  * took the dirty handles) must not return, and let its caller write a checkpoint, while that other
  * force of the same files is still running.
@@ -39,6 +40,7 @@ final class FileStreamLog implements StreamLog {
     private static final System.Logger LOG = System.getLogger(FileStreamLog.class.getName());
     /** Characters of a stream name quoted in messages: {@value}. */
     private static final int NAME_CLIP_CHARS = 80;
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final FileStorage store;
     final StreamDescriptor descriptor;
@@ -65,6 +67,8 @@ final class FileStreamLog implements StreamLog {
 
     private volatile long lastAccessMillis;
     private volatile boolean checkpointDirty;
+    /** The load of the segment list and message index ({@link #ready()}); null until asked for. */
+    private volatile CompletableFuture<Void> loading;
 
     /**
      * @param segmentBases the segments when recovery listed them, or null to list them on first use
@@ -89,11 +93,33 @@ final class FileStreamLog implements StreamLog {
     synchronized void createFiles(List<Path> creationPaths) throws IOException {
         segmentBases = new LongList();
         segmentBases.add(base);
+        messageEnds = new LongList();
+        batchEnds = new LongList();
+        loading = DONE;
         pinDirty(StoreFiles.dataFile(dir, base));
         pinDirty(StoreFiles.logFile(dir, base));
         this.creationPaths.addAll(creationPaths);
         store.committer().markCreated(this);
         checkpointDirty = true;
+    }
+
+    /**
+     * Loads the segment list and the message index on the store's I/O threads, the first time
+     * (after a clean start they are not read until a stream is used; for a long stream this reads
+     * every record once). A failed load is tried again by the next call.
+     */
+    @Override
+    public CompletableFuture<Void> ready() {
+        CompletableFuture<Void> f = loading;
+        if (f != null && !f.isCompletedExceptionally()) {
+            return f;
+        }
+        synchronized (this) {
+            if (loading == f) {
+                loading = messageEnds != null ? DONE : store.onIo(this::load);
+            }
+            return loading;
+        }
     }
 
     @Override
@@ -172,7 +198,7 @@ final class FileStreamLog implements StreamLog {
         logEnd += frameLength;
         state.apply(r);
         if (messageEnds != null) {
-            index(r);
+            index(r, messageEnds, batchEnds);
         }
     }
 
@@ -450,11 +476,11 @@ final class FileStreamLog implements StreamLog {
     }
 
     @Override
-    public void delete() {
+    public CompletableFuture<Void> delete() {
         Collection<FileHandles.Handle> unforced;
         synchronized (this) {
             if (deleted) {
-                return;
+                return DONE;
             }
             deleted = true;
             // nothing will force these files again; the journal records of a deleted stream are skipped by replay
@@ -466,72 +492,125 @@ final class FileStreamLog implements StreamLog {
             }
         }
         unforced.forEach(store.handles()::unpin);
-        store.deleteStream(this);
+        return store.deleteStream(this);
     }
 
     /** The segments of this stream, listed from the directory on first use (after a clean start). */
     private LongList segments() {
         if (segmentBases == null) {
-            try {
-                LongList list = new LongList();
-                for (long b : StreamRecovery.segmentBases(dir)) {
-                    if (b <= activeBase) {
-                        list.add(b);
-                    }
-                }
-                segmentBases = list;
-            } catch (IOException e) {
-                throw store.failures().classify("listing the segments of stream " + describe() + " in " + dir, e);
-            }
+            segmentBases = listSegments(activeBase);
         }
         return segmentBases;
     }
 
+    private LongList listSegments(long upTo) {
+        try {
+            LongList list = new LongList();
+            for (long b : StreamRecovery.segmentBases(dir)) {
+                if (b <= upTo) {
+                    list.add(b);
+                }
+            }
+            return list;
+        } catch (IOException e) {
+            throw store.failures().classify("listing the segments of stream " + describe() + " in " + dir, e);
+        }
+    }
+
     /**
-     * The message index, built on first use by reading the record logs (never the data). Note
-     * that this is expensive for a long stream: it reads every record once.
+     * {@link #ready()}'s work, on an I/O thread: lists the segments and reads the record logs
+     * (never the data) outside this log's monitor, so readers, appenders and the checkpointer
+     * are not held up; installs the result unless an append or roll came in between (then it
+     * loads again under the monitor, which only a caller that did not wait for readiness causes).
+     */
+    private Void load() {
+        long active;
+        long end;
+        LongList segs;
+        synchronized (this) {
+            if (messageEnds != null) {
+                return null;
+            }
+            active = activeBase;
+            end = logEnd;
+            segs = segmentBases == null ? null : copy(segmentBases); // a roll may grow the original meanwhile
+        }
+        if (segs == null) {
+            segs = listSegments(active);
+        }
+        Index index = scan(segs, active, end);
+        synchronized (this) {
+            if (messageEnds == null) {
+                if (activeBase == active && logEnd == end) {
+                    if (segmentBases == null) {
+                        segmentBases = segs;
+                    }
+                    messageEnds = index.messageEnds;
+                    batchEnds = index.batchEnds;
+                } else {
+                    messageEnds();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The message index; loaded here, under the monitor, only for a caller that did not wait for
+     * {@link #ready()}.
      */
     private LongList messageEnds() {
-        if (messageEnds != null) {
-            return messageEnds;
+        if (messageEnds == null) {
+            Index index = scan(segments(), activeBase, logEnd);
+            messageEnds = index.messageEnds;
+            batchEnds = index.batchEnds;
         }
-        LongList ends = new LongList();
-        LongList batches = new LongList();
-        messageEnds = ends;
-        batchEnds = batches;
-        LongList segs = segments();
+        return messageEnds;
+    }
+
+    private record Index(LongList messageEnds, LongList batchEnds) {}
+
+    private static LongList copy(LongList list) {
+        LongList out = new LongList();
+        for (int i = 0; i < list.size(); i++) {
+            out.add(list.get(i));
+        }
+        return out;
+    }
+
+    /** Reads the records of {@code segments}, the active one up to {@code activeEnd}. */
+    private Index scan(LongList segments, long active, long activeEnd) {
+        Index index = new Index(new LongList(), new LongList());
         try {
-            for (int i = 0; i < segs.size(); i++) {
-                Path file = StoreFiles.logFile(dir, segs.get(i));
+            for (int i = 0; i < segments.size(); i++) {
+                Path file = StoreFiles.logFile(dir, segments.get(i));
                 FileHandles.Handle h = store.handles().pin(file);
                 try {
-                    long limit = segs.get(i) == activeBase ? logEnd : h.channel.size();
-                    readIndex(h.channel, limit, file);
+                    long limit = segments.get(i) == active ? activeEnd : h.channel.size();
+                    readIndex(h.channel, limit, file, index);
                 } finally {
                     store.handles().unpin(h);
                 }
             }
         } catch (IOException e) {
-            messageEnds = null;
             throw store.failures().classify("loading the message index of stream " + describe(), e);
         }
-        return ends;
+        return index;
     }
 
-    private void readIndex(FileChannel channel, long limit, Path file) throws IOException {
+    private static void readIndex(FileChannel channel, long limit, Path file, Index index) throws IOException {
         RecordReader reader = new RecordReader(channel, 0, limit);
         try {
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {
-                index(r);
+                index(r, index.messageEnds, index.batchEnds);
             }
         } catch (RecordFormat.CorruptFrameException e) {
-            messageEnds = null;
             throw new IOException("record log " + file + " is corrupt at byte " + reader.offset()
                     + " below the recovered end " + limit + ": " + e.getMessage());
         }
     }
 
-    private void index(LogRecord r) {
+    private static void index(LogRecord r, LongList messageEnds, LongList batchEnds) {
         if (r.payloadLength() == 0) {
             return;
         }

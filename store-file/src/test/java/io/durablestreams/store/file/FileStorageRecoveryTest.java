@@ -38,7 +38,7 @@ class FileStorageRecoveryTest {
     private long writeThenCrash(String name, int count) {
         FileStorage store = new FileStorage(config(dir));
         StreamDescriptor d = descriptor(store, name);
-        StreamLog log = store.createLog(d);
+        StreamLog log = store.createLog(d).join();
         for (int i = 0; i < count; i++) {
             log.append(produced("r" + i + ";", "p", 0, i)).join();
         }
@@ -76,7 +76,7 @@ class FileStorageRecoveryTest {
     @ValueSource(booleans = {true, false})
     void dataAndWriterStateSurviveARestart(boolean clean) {
         FileStorage store = new FileStorage(config(dir));
-        StreamLog log = store.createLog(descriptor(store, "a/b c?ü"));
+        StreamLog log = store.createLog(descriptor(store, "a/b c?ü")).join();
         log.append(produced("hello ", "p1", 3, 0)).join();
         log.append(new AppendEntry("world".getBytes(StandardCharsets.UTF_8), new int[] {5}, null, "seq-9", false)).join();
         log.append(new AppendEntry(new byte[0], new int[0], new ProducerTuple("p1", 3, 1), null, true)).join();
@@ -169,7 +169,7 @@ class FileStorageRecoveryTest {
             Path storeDir = Files.createDirectory(dir.resolve("seed-" + seed));
             FileStorage store = new FileStorage(config(storeDir));
             StreamDescriptor d = descriptor(store, "s");
-            StreamLog log = store.createLog(d);
+            StreamLog log = store.createLog(d).join();
             List<long[]> spans = new ArrayList<>(); // per record: segment base, log offset, frame end, payload start
             for (int i = 0; i < records; i++) {
                 log.append(produced("r" + i + ";", "p", 0, i)).join();
@@ -260,7 +260,7 @@ class FileStorageRecoveryTest {
     @Test
     void aCheckpointRetiresTheJournalFilesBehindIt() throws IOException, InterruptedException {
         FileStorage store = new FileStorage(config(dir).withJournalFileBytes(256));
-        StreamLog log = store.createLog(descriptor(store, "s"));
+        StreamLog log = store.createLog(descriptor(store, "s")).join();
         for (int i = 0; i < 40; i++) {
             log.append(produced("r" + i + ";", "p", 0, i)).join();
         }
@@ -282,11 +282,11 @@ class FileStorageRecoveryTest {
     @ValueSource(booleans = {true, false})
     void deletionSurvivesARestart(boolean clean) {
         FileStorage store = new FileStorage(config(dir));
-        StreamLog gone = store.createLog(descriptor(store, "gone"));
+        StreamLog gone = store.createLog(descriptor(store, "gone")).join();
         gone.append(text("x")).join();
-        StreamLog kept = store.createLog(descriptor(store, "kept"));
+        StreamLog kept = store.createLog(descriptor(store, "kept")).join();
         kept.append(text("y")).join();
-        gone.delete();
+        gone.delete().join();
         if (clean) {
             store.close();
         } else {
@@ -317,7 +317,7 @@ class FileStorageRecoveryTest {
     @Test
     void softDeletionIsRecovered() {
         FileStorage store = new FileStorage(config(dir));
-        StreamLog log = store.createLog(descriptor(store, "s"));
+        StreamLog log = store.createLog(descriptor(store, "s")).join();
         log.append(text("x")).join();
         log.markSoftDeleted().join();
         store.abandon();
@@ -334,7 +334,7 @@ class FileStorageRecoveryTest {
             FileStorage store = new FileStorage(config(dir));
             store.recover();
             for (int i = 0; i < 3; i++) {
-                long next = store.nextIncarnation();
+                long next = store.nextIncarnation().join();
                 assertThat(next).isGreaterThan(last);
                 last = next;
             }
@@ -350,11 +350,11 @@ class FileStorageRecoveryTest {
     void forksKeepTheirBaseAndComeAfterTheirSource() {
         FileStorage store = new FileStorage(config(dir));
         StreamDescriptor src = descriptor(store, "src");
-        StreamLog source = store.createLog(src);
+        StreamLog source = store.createLog(src).join();
         source.append(text("abcdef")).join();
-        StreamDescriptor fork = new StreamDescriptor("fork", store.nextIncarnation(), "text/plain", null, null, null, null,
+        StreamDescriptor fork = new StreamDescriptor("fork", store.nextIncarnation().join(), "text/plain", null, null, null, null,
                 1L, "src", src.incarnation(), 4, null, 0, true);
-        StreamLog forkLog = store.createLog(fork);
+        StreamLog forkLog = store.createLog(fork).join();
         forkLog.append(text("XY")).join();
         store.abandon();
 
@@ -373,7 +373,7 @@ class FileStorageRecoveryTest {
     void segmentsRollAndReadsSpanThem() {
         FileStorage store = new FileStorage(config(dir));
         StreamDescriptor d = descriptor(store, "s");
-        StreamLog log = store.createLog(d);
+        StreamLog log = store.createLog(d).join();
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < 50; i++) {
             String s = "record-" + i + "-" + "x".repeat(i % 7) + ";";

@@ -36,7 +36,7 @@ class GroupCommitAndFaultsTest {
         List<Thread> writers = new ArrayList<>();
         List<CompletableFuture<Void>> all = Collections.synchronizedList(new ArrayList<>());
         for (int s = 0; s < streams; s++) {
-            StreamLog log = store.createLog(descriptor(store, "s" + s));
+            StreamLog log = store.createLog(descriptor(store, "s" + s)).join();
             List<Integer> order = Collections.synchronizedList(new ArrayList<>());
             completed.add(order);
             writers.add(new Thread(() -> {
@@ -61,7 +61,7 @@ class GroupCommitAndFaultsTest {
     @Test
     void underTheIntervalPolicyAppendsAreAcknowledgedAtOnceAndStillRecovered() {
         FileStorage store = new FileStorage(config(dir).withFsync(FsyncPolicy.INTERVAL, 3_600_000));
-        StreamLog log = store.createLog(descriptor(store, "s"));
+        StreamLog log = store.createLog(descriptor(store, "s")).join();
 
         assertThat(log.append(text("a;"))).isCompleted();
         assertThat(log.append(text("b;"))).isCompleted();
@@ -77,7 +77,7 @@ class GroupCommitAndFaultsTest {
         FileStorage store = new FileStorage(config(dir).withMaxOpenFiles(4));
         List<StreamLog> logs = new ArrayList<>();
         for (int s = 0; s < 20; s++) {
-            StreamLog log = store.createLog(descriptor(store, "s" + s));
+            StreamLog log = store.createLog(descriptor(store, "s" + s)).join();
             log.append(text("data-" + s)).join();
             logs.add(log);
         }
@@ -93,8 +93,8 @@ class GroupCommitAndFaultsTest {
     void aFullDiskFailsTheAppendWithStorageFullAndAppendsResumeWhenSpaceReturns() {
         FaultyChannel.Faults faults = new FaultyChannel.Faults();
         FileStorage store = new FileStorage(config(dir).withOpener(FaultyChannel.opener(faults)));
-        StreamLog victim = store.createLog(descriptor(store, "victim"));
-        StreamLog other = store.createLog(descriptor(store, "other"));
+        StreamLog victim = store.createLog(descriptor(store, "victim")).join();
+        StreamLog other = store.createLog(descriptor(store, "other")).join();
         victim.append(text("acked;")).join();
 
         faults.tornBytes = 3;
@@ -123,7 +123,7 @@ class GroupCommitAndFaultsTest {
                 ? faulty.open(path, options) : ChannelOpener.DEFAULT.open(path, options);
         FileStorage store = new FileStorage(config(dir).withOpener(journalOnly));
         StreamDescriptor d = descriptor(store, "s");
-        StreamLog log = store.createLog(d);
+        StreamLog log = store.createLog(d).join();
         log.append(produced("one;", "p", 0, 0)).join();
 
         faults.onWrite = new IOException("No space left on device");
@@ -150,8 +150,8 @@ class GroupCommitAndFaultsTest {
     void aFailedFsyncFailsTheAppendAndTurnsTheStoreReadOnlyUntilRestart() {
         FaultyChannel.Faults faults = new FaultyChannel.Faults();
         FileStorage store = new FileStorage(config(dir).withOpener(FaultyChannel.opener(faults)));
-        StreamLog log = store.createLog(descriptor(store, "s"));
-        StreamLog other = store.createLog(descriptor(store, "other"));
+        StreamLog log = store.createLog(descriptor(store, "s")).join();
+        StreamLog other = store.createLog(descriptor(store, "other")).join();
         log.append(text("acked;")).join();
         other.sync().join();
 
@@ -167,7 +167,7 @@ class GroupCommitAndFaultsTest {
 
         FileStorage reopened = new FileStorage(config(dir));
         assertThat(readAll(only(reopened.recover(), "s").log())).startsWith("acked;");
-        reopened.createLog(descriptor(reopened, "new")).append(text("writable again")).join();
+        reopened.createLog(descriptor(reopened, "new")).join().append(text("writable again")).join();
         reopened.close();
     }
 }

@@ -64,7 +64,7 @@ class PowerLossTest {
                 int choice = random.nextInt(100);
                 if (streams.isEmpty() || choice < 6) {
                     String name = "s" + created++;
-                    streams.put(name, new Model(store.createLog(descriptor(store, name)), name));
+                    streams.put(name, new Model(store.createLog(descriptor(store, name)).join(), name));
                     continue;
                 }
                 Model m = pick(streams, random);
@@ -72,7 +72,7 @@ class PowerLossTest {
                     continue;
                 }
                 if (choice < 9) {
-                    m.log.delete();
+                    m.log.delete().join();
                     streams.remove(m.name);
                     continue;
                 }
@@ -164,7 +164,7 @@ class PowerLossTest {
             Map<String, String> acked = new LinkedHashMap<>();
             List<StreamLog> logs = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                logs.add(store.createLog(descriptor(store, "s" + i)));
+                logs.add(store.createLog(descriptor(store, "s" + i)).join());
                 acked.put("s" + i, "");
             }
             for (int n = 0; n < 10 + random.nextInt(60); n++) {

@@ -33,7 +33,7 @@ class StartupTest {
         List<RecoveredStream> scanned = crashed.recover();
         assertThat(scanned).hasSize(300);
         assertThat(scanned.get(299).producers().get("p")).containsExactly(0, 0);
-        assertThat(crashed.nextIncarnation()).isGreaterThan(300);
+        assertThat(crashed.nextIncarnation().join()).isGreaterThan(300);
         crashed.close();
     }
 }

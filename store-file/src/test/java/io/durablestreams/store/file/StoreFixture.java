@@ -24,7 +24,7 @@ final class StoreFixture {
     }
 
     static StreamDescriptor descriptor(FileStorage store, String name) {
-        return new StreamDescriptor(name, store.nextIncarnation(), "text/plain", null, null, null, null, 1_000L,
+        return new StreamDescriptor(name, store.nextIncarnation().join(), "text/plain", null, null, null, null, 1_000L,
                 null, 0, 0, null, 0, false);
     }
 

@@ -3,8 +3,9 @@ package io.durablestreams.engine.store.memory;
 import io.durablestreams.engine.store.RecoveredStream;
 import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
-import java.util.List;
 import io.durablestreams.engine.store.StreamStorage;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,13 +21,13 @@ public final class MemoryStorage implements StreamStorage {
     }
 
     @Override
-    public StreamLog createLog(StreamDescriptor descriptor) {
-        return new MemoryStreamLog(descriptor.forkPosition());
+    public CompletableFuture<StreamLog> createLog(StreamDescriptor descriptor) {
+        return CompletableFuture.completedFuture(new MemoryStreamLog(descriptor.forkPosition()));
     }
 
     @Override
-    public long nextIncarnation() {
-        return incarnations.incrementAndGet();
+    public CompletableFuture<Long> nextIncarnation() {
+        return CompletableFuture.completedFuture(incarnations.incrementAndGet());
     }
 
     @Override

@@ -30,6 +30,11 @@ final class MemoryStreamLog implements StreamLog {
     }
 
     @Override
+    public CompletableFuture<Void> ready() {
+        return DONE;
+    }
+
+    @Override
     public long base() {
         return base;
     }
@@ -104,7 +109,8 @@ final class MemoryStreamLog implements StreamLog {
     }
 
     @Override
-    public synchronized void delete() {
+    public synchronized CompletableFuture<Void> delete() {
         records.clear();
+        return DONE;
     }
 }
