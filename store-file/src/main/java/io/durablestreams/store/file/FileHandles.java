@@ -13,8 +13,9 @@ import java.util.Map;
  * (a read, a write, or dirty bytes waiting for the sync thread) and only unpinned handles are
  * closed, so a channel is never closed under a reader or before its bytes were forced.
  *
- * <p>Thread-safe. Opening a file happens under the cache's monitor (an {@code open} syscall,
- * never an {@code fsync}).
+ * <p>Thread-safe. Files are opened outside the cache's monitor, so a slow {@code open} (or one
+ * held by a test) delays only its caller; two callers racing to open the same file keep the first
+ * channel and close the other.
  */
 final class FileHandles implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FileHandles.class.getName());
@@ -43,18 +44,43 @@ final class FileHandles implements AutoCloseable {
     }
 
     /** The handle of {@code path}, opened (and created if missing) for reading and writing, pinned. */
-    synchronized Handle pin(Path path) throws IOException {
+    Handle pin(Path path) throws IOException {
+        synchronized (this) {
+            checkOpen(path);
+            Handle h = open.get(path);
+            if (h != null) {
+                h.pins++;
+                return h;
+            }
+        }
+        FileChannel channel = opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Handle h;
+        synchronized (this) {
+            try {
+                checkOpen(path);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            h = open.get(path);
+            if (h == null) {
+                h = new Handle(path, channel);
+                open.put(path, h);
+                channel = null;
+            }
+            h.pins++;
+            evictIdle();
+        }
+        if (channel != null) {
+            channel.close(); // another caller opened it meanwhile
+        }
+        return h;
+    }
+
+    private void checkOpen(Path path) throws IOException {
         if (closed) {
             throw new IOException("file store is closed; cannot open " + path);
         }
-        Handle h = open.get(path);
-        if (h == null) {
-            h = new Handle(path, opener.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE));
-            open.put(path, h);
-        }
-        h.pins++;
-        evictIdle();
-        return h;
     }
 
     synchronized void unpin(Handle h) {
