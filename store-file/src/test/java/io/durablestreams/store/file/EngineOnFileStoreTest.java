@@ -41,20 +41,20 @@ class EngineOnFileStoreTest {
     void aFullDiskFailsOneAppendLeavesStateUntouchedAndAppendsResume() {
         FaultyChannel.Faults faults = new FaultyChannel.Faults();
         FileStorage storage = new FileStorage(StoreFixture.config(dir).withOpener(FaultyChannel.opener(faults)));
-        StreamEngine engine = new StreamEngine(EngineConfig.defaults(), storage, System::currentTimeMillis, new SplittableRandom(1));
-        Map<String, String> text = Map.of("content-type", "text/plain");
-        Map<String, String> producer = Map.of("content-type", "text/plain", "producer-id", "p", "producer-epoch", "0", "producer-seq", "0");
-        assertThat(call(engine, "PUT", "s", "a", text).status()).isEqualTo(201);
+        try (StreamEngine engine = new StreamEngine(EngineConfig.defaults(), storage, System::currentTimeMillis, new SplittableRandom(1))) {
+            Map<String, String> text = Map.of("content-type", "text/plain");
+            Map<String, String> producer = Map.of("content-type", "text/plain", "producer-id", "p", "producer-epoch", "0", "producer-seq", "0");
+            assertThat(call(engine, "PUT", "s", "a", text).status()).isEqualTo(201);
 
-        faults.onWrite = new IOException("No space left on device");
-        assertThatThrownBy(() -> call(engine, "POST", "s", "lost", producer))
-                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(StorageFullException.class);
-        faults.onWrite = null;
+            faults.onWrite = new IOException("No space left on device");
+            assertThatThrownBy(() -> call(engine, "POST", "s", "lost", producer))
+                    .isInstanceOf(CompletionException.class).hasCauseInstanceOf(StorageFullException.class);
+            faults.onWrite = null;
 
-        assertThat(text(call(engine, "GET", "s", "", Map.of()))).isEqualTo("a");
-        // the failed producer batch was not recorded: the retry is accepted, not answered as a duplicate
-        assertThat(call(engine, "POST", "s", "b", producer).status()).isEqualTo(200);
-        assertThat(text(call(engine, "GET", "s", "", Map.of()))).isEqualTo("ab");
-        engine.close();
+            assertThat(text(call(engine, "GET", "s", "", Map.of()))).isEqualTo("a");
+            // the failed producer batch was not recorded: the retry is accepted, not answered as a duplicate
+            assertThat(call(engine, "POST", "s", "b", producer).status()).isEqualTo(200);
+            assertThat(text(call(engine, "GET", "s", "", Map.of()))).isEqualTo("ab");
+        }
     }
 }

@@ -40,8 +40,9 @@ class FileStoreModelPropertyTest {
     @Property(tries = 30)
     void offsetsReadBackTheModelAcrossCrashes(@ForAll("steps") List<String> steps) throws IOException {
         Path dir = Files.createTempDirectory("ds-model");
+        Opened s = null;
         try {
-            Opened s = open(dir);
+            s = open(dir);
             call(s.engine, "PUT", "", Map.of("content-type", "text/plain"), Map.of());
             StringBuilder model = new StringBuilder();
             List<String> offsets = new ArrayList<>(List.of("-1"));
@@ -62,9 +63,10 @@ class FileStoreModelPropertyTest {
                     assertThat(readAll(s.engine, offsets.get(i))).isEqualTo(model.substring(positions.get(i)));
                 }
             }
-            s.storage.close();
-            s.engine.close();
         } finally {
+            if (s != null) {
+                s.engine.close(); // and its store
+            }
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

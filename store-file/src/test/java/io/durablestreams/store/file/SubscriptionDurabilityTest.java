@@ -54,14 +54,19 @@ class SubscriptionDurabilityTest {
     @AfterEach
     void stop() {
         receiver.stop(0);
+        if (engine != null) {
+            engine.close();
+        }
     }
 
     private FileStorage storage;
+    /** The engine started last (the ones before it were crashed). */
+    private StreamEngine engine;
 
     /** An engine over the data directory. */
     private StreamEngine start() {
         storage = new FileStorage(StoreFixture.config(dir));
-        StreamEngine engine = new StreamEngine(EngineConfig.defaults(), storage, new FileControlStore(dir),
+        engine = new StreamEngine(EngineConfig.defaults(), storage, new FileControlStore(dir),
                 System::currentTimeMillis, new SplittableRandom(9));
         engine.setPublicRoot("http://127.0.0.1:1/v1/stream/");
         return engine;
@@ -71,9 +76,9 @@ class SubscriptionDurabilityTest {
      * Like kill -9: the store writes nothing more (no checkpoint, catalog or clean-shutdown
      * marker) and the old engine's threads stop acting.
      */
-    private void crash(StreamEngine engine) {
+    private void crash(StreamEngine crashed) {
         storage.abandon();
-        engine.close();
+        crashed.close();
     }
 
     private static Response call(StreamEngine e, String method, String stream, String body) {
