@@ -154,7 +154,7 @@ public final class DurableStreamsServer implements AutoCloseable {
     }
 
     /** Netty's codec, with request headers that let {@link RequestFraming} see every framing conflict. */
-    private static HttpServerCodec http1Codec() {
+    static HttpServerCodec http1Codec() {
         return new HttpServerCodec(new HttpDecoderConfig().setHeadersFactory(FramingHeaders.FACTORY));
     }
 

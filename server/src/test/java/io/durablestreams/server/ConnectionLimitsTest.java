@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.store.memory.MemoryStorage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +22,12 @@ class ConnectionLimitsTest {
     private DurableStreamsServer server;
 
     private void start(ServerConfig.Connections connections, long longPollMillis, long sseMillis) throws Exception {
+        start(ServerConfig.defaults().withConnections(connections), longPollMillis, sseMillis);
+    }
+
+    private void start(ServerConfig config, long longPollMillis, long sseMillis) throws Exception {
         EngineConfig engine = EngineConfig.defaults().withLongPollTimeoutMillis(longPollMillis).withSseReconnectMillis(sseMillis);
-        server = new DurableStreamsServer(ServerConfig.defaults().withPort(0).withEngine(engine).withConnections(connections),
+        server = new DurableStreamsServer(config.withPort(0).withEngine(engine),
                 new StreamEngine(engine, new MemoryStorage(), System::currentTimeMillis, new SplittableRandom(7))).start();
     }
 
@@ -109,6 +117,34 @@ class ConnectionLimitsTest {
             assertThat(sse.body()).contains("event: control");
             assertThat(c.send(HEALTH).read().status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void anIdleHttp2ConnectionIsClosed() throws Exception {
+        start(ServerConfig.defaults().withH2c(true).withConnections(new ServerConfig.Connections(200, 200, 100)), 1_000, 1_000);
+        try (RawConnection c = new RawConnection(server.port())) {
+            // prior knowledge: the connection preface and an empty SETTINGS frame, then nothing
+            c.send("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + "\0\0\0\4\0\0\0\0\0");
+            int bytes = 0;
+            while (!c.closedByServer()) { // the server's SETTINGS, its ack of ours, then GOAWAY and the close
+                bytes++;
+            }
+            assertThat(bytes).isPositive();
+        }
+    }
+
+    @Test
+    void anHttp2LongPollLongerThanTheIdleTimeoutIsNotCut() throws Exception {
+        start(ServerConfig.defaults().withH2c(true).withConnections(new ServerConfig.Connections(200, 200, 100)), 1_000, 1_000);
+        HttpClient h2c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        String url = server.url() + "/v1/stream/h2";
+        HttpResponse<String> created = h2c.send(HttpRequest.newBuilder(URI.create(url)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        HttpResponse<String> poll = h2c.send(HttpRequest.newBuilder(URI.create(url + "?offset=now&live=long-poll")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(poll.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(poll.statusCode()).isEqualTo(204);
     }
 
     @Test
