@@ -142,14 +142,15 @@ public final class DurableStreamsServer implements AutoCloseable {
     }
 
     /**
-     * A connection over the limit: cleartext ones are answered 503 before their request is read; a
-     * TLS one is closed at once, since answering would first cost a handshake.
+     * A connection over the limit: a cleartext one is answered 503 before its request is read; a
+     * TLS one is closed at once, since answering would first cost a handshake, and so is any when
+     * too many refusals are being answered already.
      */
     private void refuse(Channel ch) {
-        if (ssl != null) {
-            ch.close();
-        } else {
+        if (ssl == null && connectionLimit.mayAnswerRefusal(ch)) {
             ch.pipeline().addLast(new HttpResponseEncoder(), new OverloadedConnection(standard));
+        } else {
+            ch.close();
         }
     }
 
