@@ -103,6 +103,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rate-limit-burst", description = "Requests a client may send at once before --rate-limit applies (default: one second's worth).")
     Integer rateLimitBurst;
 
+    @Option(names = "--header-timeout", defaultValue = "10s", description = "The whole request head must arrive within this "
+            + "(from the connection's start or the request's first byte); slower clients get 408 and are disconnected (default: ${DEFAULT-VALUE}).")
+    Duration headerTimeout;
+
+    @Option(names = "--idle-timeout", defaultValue = "65s", description = "Close a connection after this long without traffic, "
+            + "unless a live read or another request is still being answered on it (default: ${DEFAULT-VALUE}).")
+    Duration idleTimeout;
+
+    @Option(names = "--max-connections", description = "Open connections allowed; more get 503 with Retry-After (default: "
+            + "the open-file limit minus the store's --max-open-files minus 256, at least a quarter of the limit; 4096 if the limit is unknown).")
+    Integer maxConnections;
+
     @Option(names = "--access-log", defaultValue = "off", description = "Access log on stdout: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     AccessLogFormat accessLog;
 
@@ -132,6 +144,9 @@ final class ServeCommand implements Callable<Integer> {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
         }
+        ServerConfig.Connections connections = new ServerConfig.Connections(headerTimeout.toMillis(), idleTimeout.toMillis(),
+                maxConnections != null ? maxConnections
+                        : ServerConfig.Connections.defaultMaxConnections(store == Store.file ? maxOpenFiles : 0));
         StreamStorage storage = switch (store) {
             case memory -> new MemoryStorage();
             case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
@@ -153,6 +168,7 @@ final class ServeCommand implements Callable<Integer> {
                         rateLimitBurst != null ? rateLimitBurst : (int) Math.max(1, Math.ceil(rateLimit))))
                 .withAccessLog(ServerConfig.AccessLog.valueOf(accessLog.name().toUpperCase(java.util.Locale.ROOT)))
                 .withShutdownGraceMillis(shutdownGrace.toMillis())
+                .withConnections(connections)
                 .withTestFaults(testFaults);
         DurableStreamsServer server = new DurableStreamsServer(config, engine).start();
         CountDownLatch stopped = new CountDownLatch(1);

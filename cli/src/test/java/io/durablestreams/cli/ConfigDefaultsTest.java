@@ -103,4 +103,14 @@ class ConfigDefaultsTest {
 
         assertThat(help.out()).contains("--config", "(default: 7s)");
     }
+
+    @Test
+    void connectionTimeoutsAndLimitAreServeOptions() {
+        Cli.Result help = new Cli("http://127.0.0.1:1").env("DS_IDLE_TIMEOUT", "90s").run("serve", "--help");
+        assertThat(help.out()).contains("--header-timeout", "(default: 10s)", "--idle-timeout", "(default: 90s)", "--max-connections");
+
+        Cli.Result refused = new Cli("http://127.0.0.1:1").run("serve", "--store", "memory", "--max-connections", "0");
+        assertThat(refused.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(refused.stderr()).contains("max 0");
+    }
 }

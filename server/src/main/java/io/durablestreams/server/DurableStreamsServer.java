@@ -19,15 +19,19 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
@@ -35,6 +39,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -46,11 +51,16 @@ import javax.net.ssl.SSLException;
  * The HTTP server: Netty with the native epoll transport when available, NIO otherwise;
  * HTTP/1.1, HTTP/2 over TLS (ALPN) and optionally cleartext h2c.
  *
- * <p>Request pipeline (per connection for HTTP/1.1, per stream for HTTP/2):
- * [{@link io.netty.handler.ssl.SslHandler}] → codec ({@link HttpServerCodec}, or
- * {@link Http2StreamFrameToHttpObjectCodec} on an HTTP/2 stream) → {@link ObservabilityHandler}
- * → {@link BodyAggregator} → [{@link RateLimitHandler}] → [{@link AuthHandler}] →
- * {@link StreamRequestHandler} → {@link SseWritability}.
+ * <p>Every connection is first admitted by the {@link ConnectionLimit} (over it: {@link
+ * OverloadedConnection}), then: {@link IdleStateHandler} → [{@link io.netty.handler.ssl.SslHandler}] →
+ * <ul>
+ * <li>HTTP/1.1: {@link HttpServerCodec} → {@link ObservabilityHandler} → {@link ConnectionTimeouts}
+ *     → {@link RequestFraming} → request handlers;
+ * <li>HTTP/2: frame codec → multiplexer → {@link Http2IdleClose}; per stream:
+ *     {@link Http2StreamFrameToHttpObjectCodec} → {@link ObservabilityHandler} → request handlers.
+ * </ul>
+ * Request handlers: {@link BodyAggregator} → {@link FlowControlHandler} → [{@link RateLimitHandler}]
+ * → [{@link AuthHandler}] → {@link StreamRequestHandler} → {@link SseWritability}.
  */
 public final class DurableStreamsServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(DurableStreamsServer.class.getName());
@@ -65,6 +75,7 @@ public final class DurableStreamsServer implements AutoCloseable {
     private final FaultInjectionHandler.Faults faults = new FaultInjectionHandler.Faults();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ConnectionLimit connectionLimit;
     private SslContext ssl;
     private EventLoopGroup group;
     private Channel channel;
@@ -79,6 +90,7 @@ public final class DurableStreamsServer implements AutoCloseable {
         this.auth = config.auth() == null ? null
                 : new AuthHandler(new Authenticator(config.auth(), System::currentTimeMillis), config.streamRoot(), standard);
         this.accessLog = config.accessLog() == ServerConfig.AccessLog.OFF ? null : new AccessLogger(config.accessLog(), System.out);
+        this.connectionLimit = new ConnectionLimit(config.connections().maxConnections());
     }
 
     /** Binds and starts serving; returns once the port is bound. */
@@ -108,13 +120,19 @@ public final class DurableStreamsServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
+                        if (!connectionLimit.admit(ch)) {
+                            refuse(ch);
+                            return;
+                        }
+                        ch.pipeline().addLast("idle", new IdleStateHandler(true, 0, 0,
+                                config.connections().idleTimeoutMillis(), TimeUnit.MILLISECONDS));
                         if (ssl != null) {
                             ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Alpn());
                         } else if (config.h2c()) {
                             addCleartextWithH2c(ch.pipeline());
                         } else {
-                            ch.pipeline().addLast("codec", new HttpServerCodec());
-                            addRequestHandlers(ch.pipeline());
+                            ch.pipeline().addLast("codec", http1Codec());
+                            addHttp1Handlers(ch.pipeline());
                         }
                     }
                 });
@@ -123,10 +141,40 @@ public final class DurableStreamsServer implements AutoCloseable {
         return this;
     }
 
-    /** Everything after the HTTP codec; shared by HTTP/1.1 connections and HTTP/2 streams. */
-    private void addRequestHandlers(ChannelPipeline p) {
+    /**
+     * A connection over the limit: a cleartext one is answered 503 before its request is read; a
+     * TLS one is closed at once, since answering would first cost a handshake, and so is any when
+     * too many refusals are being answered already.
+     */
+    private void refuse(Channel ch) {
+        if (ssl == null && connectionLimit.mayAnswerRefusal(ch)) {
+            ch.pipeline().addLast(new HttpResponseEncoder(), new OverloadedConnection(standard));
+        } else {
+            ch.close();
+        }
+    }
+
+    /** Netty's codec, with request headers that let {@link RequestFraming} see every framing conflict. */
+    static HttpServerCodec http1Codec() {
+        return new HttpServerCodec(new HttpDecoderConfig().setHeadersFactory(FramingHeaders.FACTORY));
+    }
+
+    /** Everything after the HTTP/1.1 codec. */
+    private void addHttp1Handlers(ChannelPipeline p) {
         p.addLast("observability", new ObservabilityHandler(metrics, accessLog, config.streamRoot()));
+        p.addLast("timeouts", new ConnectionTimeouts(config.connections().headerTimeoutMillis(), standard));
+        p.addLast("framing", new RequestFraming(standard));
+        addRequestHandlers(p);
+    }
+
+    /**
+     * The handlers of complete requests; shared by HTTP/1.1 connections and HTTP/2 streams. The
+     * flow control holds requests that arrive while one is pending (the stream handler stops
+     * reading), so pipelined requests are answered one at a time, in order.
+     */
+    private void addRequestHandlers(ChannelPipeline p) {
         p.addLast("aggregator", new BodyAggregator(config.engine().maxAppendBytes(), standard));
+        p.addLast("flow-control", new FlowControlHandler());
         if (rateLimit != null) {
             p.addLast("rate-limit", rateLimit);
         }
@@ -145,22 +193,26 @@ public final class DurableStreamsServer implements AutoCloseable {
             @Override
             protected void initChannel(Channel stream) {
                 stream.pipeline().addLast("codec", new Http2StreamFrameToHttpObjectCodec(true));
+                stream.pipeline().addLast("observability", new ObservabilityHandler(metrics, accessLog, config.streamRoot()));
                 addRequestHandlers(stream.pipeline());
             }
         };
     }
 
     private void addHttp2(ChannelPipeline p) {
-        p.addLast(Http2FrameCodecBuilder.forServer().build(), new Http2MultiplexHandler(http2StreamInitializer()));
+        Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+        p.addLast(codec, new Http2MultiplexHandler(http2StreamInitializer()), new Http2IdleClose(codec));
     }
 
     private void addCleartextWithH2c(ChannelPipeline p) {
-        HttpServerCodec codec = new HttpServerCodec();
-        HttpServerUpgradeHandler.UpgradeCodecFactory upgrades = protocol ->
-                AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)
-                        ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(),
-                                new Http2MultiplexHandler(http2StreamInitializer()))
-                        : null;
+        HttpServerCodec codec = http1Codec();
+        HttpServerUpgradeHandler.UpgradeCodecFactory upgrades = protocol -> {
+            if (!AsciiString.contentEquals(Http2CodecUtil.HTTP_UPGRADE_PROTOCOL_NAME, protocol)) {
+                return null;
+            }
+            Http2FrameCodec http2 = Http2FrameCodecBuilder.forServer().build();
+            return new Http2ServerUpgradeCodec(http2, new Http2MultiplexHandler(http2StreamInitializer()), new Http2IdleClose(http2));
+        };
         HttpServerUpgradeHandler upgrade = new HttpServerUpgradeHandler(codec, upgrades, config.engine().maxAppendBytes());
         ChannelInitializer<Channel> priorKnowledge = new ChannelInitializer<>() {
             @Override
@@ -169,7 +221,7 @@ public final class DurableStreamsServer implements AutoCloseable {
             }
         };
         p.addLast(new CleartextHttp2ServerUpgradeHandler(codec, upgrade, priorKnowledge));
-        addRequestHandlers(p);
+        addHttp1Handlers(p);
     }
 
     /** Picks HTTP/2 or HTTP/1.1 after the TLS handshake. */
@@ -183,8 +235,8 @@ public final class DurableStreamsServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 addHttp2(ctx.pipeline());
             } else {
-                ctx.pipeline().addLast("codec", new HttpServerCodec());
-                addRequestHandlers(ctx.pipeline());
+                ctx.pipeline().addLast("codec", http1Codec());
+                addHttp1Handlers(ctx.pipeline());
             }
         }
     }
@@ -210,6 +262,11 @@ public final class DurableStreamsServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** Connections admitted and still open. */
+    public int openConnections() {
+        return connectionLimit.open();
     }
 
     /**

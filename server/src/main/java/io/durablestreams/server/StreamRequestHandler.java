@@ -47,6 +47,9 @@ import java.util.function.BooleanSupplier;
  */
 final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final System.Logger LOG = System.getLogger(StreamRequestHandler.class.getName());
+    /** Probes of load balancers and orchestrators; never rate-limited. */
+    static final String HEALTH_PATH = "/healthz";
+    static final String READY_PATH = "/readyz";
 
     private final StreamEngine engine;
     private final ServerConfig config;
@@ -66,10 +69,6 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         boolean keepAlive = HttpUtil.isKeepAlive(msg) && !shuttingDown.getAsBoolean();
-        if (!msg.decoderResult().isSuccess()) {
-            problem(ctx, false, 400, "malformed-request", "the request could not be parsed");
-            return;
-        }
         QueryStringDecoder uri;
         String path;
         try {
@@ -120,8 +119,8 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
 
     private void operational(ChannelHandlerContext ctx, String path, boolean keepAlive) {
         switch (path) {
-            case "/healthz" -> text(ctx, keepAlive, 200, "ok\n", "text/plain; charset=utf-8");
-            case "/readyz" -> {
+            case HEALTH_PATH -> text(ctx, keepAlive, 200, "ok\n", "text/plain; charset=utf-8");
+            case READY_PATH -> {
                 if (shuttingDown.getAsBoolean()) {
                     text(ctx, keepAlive, 503, "shutting down\n", "text/plain; charset=utf-8");
                 } else {
@@ -270,10 +269,13 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         resumeReading(ctx);
     }
 
+    /**
+     * Turning auto-read back on reads by itself: the flow control then hands over the next queued
+     * request. A further explicit read would hand over one more even if that one stopped reading again.
+     */
     private static void resumeReading(ChannelHandlerContext ctx) {
         if (!ctx.channel().config().isAutoRead()) {
             ctx.channel().config().setAutoRead(true);
-            ctx.read();
         }
     }
 

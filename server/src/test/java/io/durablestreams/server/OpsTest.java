@@ -159,6 +159,16 @@ class OpsTest {
     }
 
     @Test
+    void healthAndReadinessProbesAreNotRateLimited() throws Exception {
+        start(ServerConfig.defaults().withRateLimit(new ServerConfig.RateLimit(1, 1)));
+        HttpClient client = HttpClient.newHttpClient();
+        for (int i = 0; i < 10; i++) {
+            assertThat(send(client, "GET", server.url() + "/healthz", null, null).statusCode()).isEqualTo(200);
+            assertThat(send(client, "GET", server.url() + "/readyz", null, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void metricsCountRequestsBytesAndLatency() throws Exception {
         start(ServerConfig.defaults());
         HttpClient client = HttpClient.newHttpClient();
