@@ -6,8 +6,6 @@ import io.durablestreams.engine.store.StreamLog;
 import io.durablestreams.engine.store.StreamStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -62,8 +60,7 @@ public final class FileStorage implements StreamStorage {
     /** Streams recovered at once after a crash: {@value} (recovery is mostly waiting for reads). */
     static final int RECOVERY_THREADS = 8;
     private final ScheduledExecutorService checkpointer;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock lock;
     private final Object shardLock = new Object();
     private List<RecoveredStream> recovered;
     private volatile boolean closed;
@@ -71,18 +68,19 @@ public final class FileStorage implements StreamStorage {
     private long lastIncarnation;
     private long reservedIncarnations;
 
+    /**
+     * Opens (creating if needed) and recovers the store in {@code config.dataDir()}.
+     *
+     * @throws DataDirectoryException if the directory is in use by another process, or cannot be
+     *                                created, locked or read
+     */
     public FileStorage(FileStoreConfig config) {
         this.config = config;
         this.root = config.dataDir();
+        this.lock = DataDirectoryLock.acquire(root);
+        this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
         try {
             Files.createDirectories(StoreFiles.streamsDir(root));
-            lockChannel = FileChannel.open(root.resolve(StoreFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-            if (lock == null) {
-                lockChannel.close();
-                throw new IllegalStateException("data directory " + root + " is in use by another process");
-            }
-            this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
             long started = System.nanoTime();
             long journalSequence = open();
             this.journal = new Journal(Journal.directory(root), config.opener(), config.journalFileBytes(), journalSequence,
@@ -90,7 +88,13 @@ public final class FileStorage implements StreamStorage {
             LOG.log(System.Logger.Level.INFO, "file store " + root + ": " + recovered.size() + " streams ready in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         } catch (IOException e) {
-            throw new UncheckedIOException("opening the file store in " + root + " failed", e);
+            handles.close();
+            lock.close();
+            throw DataDirectoryException.unusable(root, e);
+        } catch (RuntimeException | Error e) {
+            handles.close();
+            lock.close();
+            throw e;
         }
         this.committer = new GroupCommitter(journal, config.fsyncPolicy(), config.fsyncIntervalMs(), failures);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -120,7 +124,12 @@ public final class FileStorage implements StreamStorage {
             catalog.values().forEach(e -> logs.put(e.descriptor().incarnation(), new FileStreamLog(this, e.descriptor(),
                     StoreFiles.streamDir(root, e.descriptor().incarnation()), e.checkpoint(), null)));
         } else {
-            LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
+            if (clean) {
+                LOG.log(System.Logger.Level.WARNING, "file store " + root + " has a clean-shutdown marker but no valid "
+                        + StoreFiles.CATALOG + "; recovering every stream");
+            } else if (meta != null || catalogBody != null || !journalFiles.isEmpty() || holdsStreams()) {
+                LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
+            } // else a new directory: nothing ran here before, so there is nothing to recover
             recoverAll(catalog);
             replay(journalFiles);
         }
@@ -177,6 +186,13 @@ public final class FileStorage implements StreamStorage {
             log.forceDirty();
         }
         logs.clear();
+    }
+
+    /** Whether any shard directory exists, that is, a stream was ever created here. */
+    private boolean holdsStreams() throws IOException {
+        try (Stream<Path> shards = Files.list(StoreFiles.streamsDir(root))) {
+            return shards.findAny().isPresent();
+        }
     }
 
     private void recoverAll(Map<Long, MetaCodec.Entry> catalog) throws IOException {
@@ -450,12 +466,7 @@ public final class FileStorage implements StreamStorage {
         } finally {
             closeJournal();
             handles.close();
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
-            }
+            lock.close();
         }
     }
 
@@ -492,12 +503,7 @@ public final class FileStorage implements StreamStorage {
         committer.close();
         closeJournal();
         handles.close();
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
-        }
+        lock.close();
     }
 
     private void closeJournal() {
