@@ -38,7 +38,7 @@ final class StorageFailures {
         StorageIOException failure = classify(what, e);
         if (fatal == null) {
             fatal = failure;
-            LOG.log(System.Logger.Level.ERROR, "fsync failed; the file store is read-only until restart", e);
+            LOG.log(System.Logger.Level.ERROR, failure.getMessage() + "; the file store is read-only until restart");
         }
         return failure;
     }
