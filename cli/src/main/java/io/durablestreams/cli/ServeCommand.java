@@ -101,8 +101,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--jwt-rs256-public-key", description = "Accept RS256 JWTs verified with this PEM public key; grants come from the ds_read/ds_write claims.")
     Path jwtPublicKey;
 
-    @Option(names = "--metrics-token", description = "Bearer token that /metrics requires (default: with authentication on, "
-            + "any accepted token or JWT; without it, none).")
+    @Option(names = "--metrics-token", description = "Bearer token /metrics requires (default: with authentication on, "
+            + "any accepted token or JWT; without authentication, /metrics is open).")
     String metricsToken;
 
     @Option(names = "--rate-limit", description = "Requests per second allowed per client address; more get 429 with Retry-After (default: no limit).")

@@ -44,10 +44,6 @@ public record AuthConfig(List<StaticToken> tokens, byte[] hs256Secret, RSAPublic
         this(tokens, hs256Secret, rs256Key, null);
     }
 
-    public AuthConfig withMetricsToken(String token) {
-        return new AuthConfig(tokens, hs256Secret, rs256Key, token);
-    }
-
     /**
      * The HS256 secret held in a file of {@code --jwt-hs256-secret-file}: its bytes without one
      * trailing line end ({@code \n} or {@code \r\n}). {@code echo secret > file}, editors and

@@ -7,7 +7,7 @@ import java.util.List;
  * A bearer token configured on the command line: {@code TOKEN:read=PREFIX[|PREFIX...]:write=PREFIX[|...]},
  * e.g. {@code s3cret:read=*:write=chat/}. A spec that would grant more or less than it says is refused
  * with a message naming the mistake: a blank prefix ({@code read=}, {@code read=a/|}, {@code read=| }),
- * a repeated {@code read=} or {@code write=}, a token with whitespace (it could never be presented).
+ * a repeated {@code read=} or {@code write=}, a token with whitespace (not a valid bearer token).
  */
 public record StaticToken(String token, List<String> readPrefixes, List<String> writePrefixes) {
     public StaticToken {
@@ -21,7 +21,7 @@ public record StaticToken(String token, List<String> readPrefixes, List<String> 
             throw new IllegalArgumentException("token spec must be TOKEN:read=PREFIXES[:write=PREFIXES], got '" + redact(spec) + "'");
         }
         if (parts[0].chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("token '" + redact(spec) + "' contains whitespace, so no client could present it");
+            throw new IllegalArgumentException("token '" + redact(spec) + "' contains whitespace, which a bearer token cannot hold (RFC 6750)");
         }
         List<String> read = null;
         List<String> write = null;

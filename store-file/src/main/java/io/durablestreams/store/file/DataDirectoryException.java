@@ -6,8 +6,8 @@ import java.nio.file.Path;
 
 /**
  * The file store cannot open its data directory: another process holds it, or it cannot be
- * created, locked or read. The message is one complete line for an operator (the server prints it
- * and exits); nothing was changed in the directory.
+ * created, locked or read. The message is one complete line for an operator, naming the directory
+ * and the reason ({@code ds serve} prints it and exits).
  */
 public final class DataDirectoryException extends UncheckedIOException {
     private DataDirectoryException(String message, IOException cause) {
