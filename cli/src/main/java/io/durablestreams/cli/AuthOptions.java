@@ -3,8 +3,11 @@ package io.durablestreams.cli;
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.StaticToken;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -18,21 +21,35 @@ import java.util.List;
 final class AuthOptions {
     private AuthOptions() {}
 
-    /** The auth configuration, or null when no credential option was given (no authentication). */
-    static AuthConfig config(List<String> tokens, Path hs256SecretFile, Path rs256PublicKey) {
-        if (tokens.isEmpty() && hs256SecretFile == null && rs256PublicKey == null) {
+    /**
+     * The auth configuration, or null when no credential option was given (no authentication).
+     *
+     * @throws CliException (usage) when a key file cannot be read
+     * @throws IllegalArgumentException when a token spec or key is unusable
+     */
+    static AuthConfig config(List<String> tokens, Path hs256SecretFile, Path rs256PublicKey, String metricsToken) {
+        if (tokens.isEmpty() && hs256SecretFile == null && rs256PublicKey == null && metricsToken == null) {
             return null;
         }
         List<StaticToken> parsed = new ArrayList<>();
         for (String t : tokens) {
             parsed.add(StaticToken.parse(t));
         }
+        byte[] secret = hs256SecretFile == null ? null
+                : AuthConfig.hs256SecretFromFile(read(hs256SecretFile, "--jwt-hs256-secret-file"));
+        RSAPublicKey key = rs256PublicKey == null ? null
+                : rsaPublicKey(new String(read(rs256PublicKey, "--jwt-rs256-public-key"), StandardCharsets.UTF_8));
+        return new AuthConfig(parsed, secret, key, metricsToken);
+    }
+
+    private static byte[] read(Path file, String option) {
         try {
-            byte[] secret = hs256SecretFile == null ? null : Files.readAllBytes(hs256SecretFile);
-            RSAPublicKey key = rs256PublicKey == null ? null : rsaPublicKey(Files.readString(rs256PublicKey));
-            return new AuthConfig(parsed, secret, key);
+            return Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a JWT key file: " + e.getMessage(), e);
+            String reason = e instanceof NoSuchFileException ? "no such file"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new CliException(ExitCode.USAGE, "cannot read " + option + " " + file + ": " + reason, e);
         }
     }
 

@@ -8,17 +8,21 @@ import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.store.memory.MemoryStorage;
 import io.durablestreams.server.DurableStreamsServer;
 import io.durablestreams.server.ServerConfig;
+import io.durablestreams.store.file.DataDirectoryException;
 import io.durablestreams.store.file.FileControlStore;
 import io.durablestreams.store.file.FileStorage;
 import io.durablestreams.store.file.FileStoreConfig;
 import io.durablestreams.store.file.FsyncPolicy;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -97,6 +101,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--jwt-rs256-public-key", description = "Accept RS256 JWTs verified with this PEM public key; grants come from the ds_read/ds_write claims.")
     Path jwtPublicKey;
 
+    @Option(names = "--metrics-token", description = "Bearer token /metrics requires (default: with authentication on, "
+            + "any accepted token or JWT; without authentication, /metrics is open).")
+    String metricsToken;
+
     @Option(names = "--rate-limit", description = "Requests per second allowed per client address; more get 429 with Retry-After (default: no limit).")
     Double rateLimit;
 
@@ -135,42 +143,19 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EngineConfig engineConfig = EngineConfig.defaults()
-                .withLongPollTimeoutMillis(longPollTimeout.toMillis())
-                .withSseReconnectMillis(sseReconnectInterval.toMillis())
-                .withMaxAppendBytes(maxAppendBytes)
-                .withReadChunkBytes(readChunkBytes)
-                .withImmutableStartUrls(immutableStartUrls);
-        if ((tlsCert == null) != (tlsKey == null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        // everything that can be refused is checked before the store is opened (and recovered)
+        ServerConfig config = serverConfig();
+        StreamEngine engine = openEngine(config.engine());
+        DurableStreamsServer server = new DurableStreamsServer(config, engine);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            if (e instanceof IOException && !(e instanceof SSLException)) { // the bind; native transports throw their own type
+                throw new CliException(ExitCode.UNAVAILABLE, "cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+            }
+            throw e;
         }
-        ServerConfig.Connections connections = new ServerConfig.Connections(headerTimeout.toMillis(), idleTimeout.toMillis(),
-                maxConnections != null ? maxConnections
-                        : ServerConfig.Connections.defaultMaxConnections(store == Store.file ? maxOpenFiles : 0));
-        StreamStorage storage = switch (store) {
-            case memory -> new MemoryStorage();
-            case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
-                    .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
-                    .withMaxOpenFiles(maxOpenFiles));
-        };
-        ControlStore control = store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
-        StreamEngine engine = new StreamEngine(engineConfig, storage, control, System::currentTimeMillis, RandomGenerator.getDefault());
-        if (rotateWebhookKey) {
-            System.err.println("new webhook signing key: " + engine.rotateWebhookSigningKey());
-        }
-        ServerConfig config = new ServerConfig(host, port, ServerConfig.DEFAULT_STREAM_ROOT, corsOrigin,
-                publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), engineConfig)
-                .withTls(tlsCert == null ? null : new ServerConfig.Tls(tlsCert, tlsKey))
-                .withH2c(h2c)
-                .withCompressionThresholdBytes(compressionThreshold)
-                .withAuth(AuthOptions.config(authTokens, jwtSecretFile, jwtPublicKey))
-                .withRateLimit(rateLimit == null ? null : new ServerConfig.RateLimit(rateLimit,
-                        rateLimitBurst != null ? rateLimitBurst : (int) Math.max(1, Math.ceil(rateLimit))))
-                .withAccessLog(ServerConfig.AccessLog.valueOf(accessLog.name().toUpperCase(java.util.Locale.ROOT)))
-                .withShutdownGraceMillis(shutdownGrace.toMillis())
-                .withConnections(connections)
-                .withTestFaults(testFaults);
-        DurableStreamsServer server = new DurableStreamsServer(config, engine).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -181,5 +166,63 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    private ServerConfig serverConfig() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
+        }
+        EngineConfig engineConfig = EngineConfig.defaults()
+                .withLongPollTimeoutMillis(longPollTimeout.toMillis())
+                .withSseReconnectMillis(sseReconnectInterval.toMillis())
+                .withMaxAppendBytes(maxAppendBytes)
+                .withReadChunkBytes(readChunkBytes)
+                .withImmutableStartUrls(immutableStartUrls);
+        ServerConfig.Connections connections = new ServerConfig.Connections(headerTimeout.toMillis(), idleTimeout.toMillis(),
+                maxConnections != null ? maxConnections
+                        : ServerConfig.Connections.defaultMaxConnections(store == Store.file ? maxOpenFiles : 0));
+        return new ServerConfig(host, port, ServerConfig.DEFAULT_STREAM_ROOT, corsOrigin,
+                publicUrl == null ? null : publicUrl.replaceAll("/+$", ""), engineConfig)
+                .withTls(tlsCert == null ? null : new ServerConfig.Tls(tlsCert, tlsKey))
+                .withH2c(h2c)
+                .withCompressionThresholdBytes(compressionThreshold)
+                .withAuth(AuthOptions.config(authTokens, jwtSecretFile, jwtPublicKey, metricsToken))
+                .withRateLimit(rateLimit == null ? null : new ServerConfig.RateLimit(rateLimit,
+                        rateLimitBurst != null ? rateLimitBurst : (int) Math.max(1, Math.ceil(rateLimit))))
+                .withAccessLog(ServerConfig.AccessLog.valueOf(accessLog.name().toUpperCase(Locale.ROOT)))
+                .withShutdownGraceMillis(shutdownGrace.toMillis())
+                .withConnections(connections)
+                .withTestFaults(testFaults);
+    }
+
+    /**
+     * Opens the store (recovering its streams) and the engine over it.
+     *
+     * @throws CliException (I/O) when the data directory is in use by another process or unusable
+     */
+    private StreamEngine openEngine(EngineConfig engineConfig) {
+        StreamStorage storage;
+        ControlStore control;
+        try {
+            storage = switch (store) {
+                case memory -> new MemoryStorage();
+                case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
+                        .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
+                        .withMaxOpenFiles(maxOpenFiles));
+            };
+        } catch (DataDirectoryException e) {
+            throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
+        }
+        try {
+            control = store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
+            StreamEngine engine = new StreamEngine(engineConfig, storage, control, System::currentTimeMillis, RandomGenerator.getDefault());
+            if (rotateWebhookKey) {
+                System.err.println("new webhook signing key: " + engine.rotateWebhookSigningKey());
+            }
+            return engine;
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.durablestreams.server;
 
 import io.durablestreams.engine.Names;
 import io.durablestreams.protocol.ProtocolHeaders;
+import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.Authenticator;
 import io.durablestreams.server.auth.Grant;
 import io.netty.channel.ChannelHandler;
@@ -17,19 +18,23 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * Pipeline slot: after rate limiting, before the stream handler. Requests under the stream root
  * need a bearer token (static or JWT) whose grant covers the stream: GET/HEAD need read, PUT/POST/
- * DELETE need write, and a fork also needs read on its source. Answers 401 or 403 with
- * {@code WWW-Authenticate} (RFC 6750). CORS preflights and health endpoints pass.
+ * DELETE need write, and a fork also needs read on its source. {@code /metrics} needs the metrics
+ * token, or without one any accepted credential ({@link Authenticator#authorizeMetrics}). Answers 401
+ * or 403 with {@code WWW-Authenticate} (RFC 6750). CORS preflights and health endpoints pass.
  */
 @ChannelHandler.Sharable
 final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final String REALM = "Bearer realm=\"durable-streams\"";
+    private static final String METRICS = "/metrics";
     private final Authenticator authenticator;
+    private final boolean protectsStreams;
     private final String streamRoot;
     private final StandardHeaders standard;
 
-    AuthHandler(Authenticator authenticator, String streamRoot, StandardHeaders standard) {
+    AuthHandler(AuthConfig config, String streamRoot, StandardHeaders standard) {
         super(false);
-        this.authenticator = authenticator;
+        this.authenticator = new Authenticator(config, System::currentTimeMillis);
+        this.protectsStreams = config.protectsStreams();
         this.streamRoot = streamRoot;
         this.standard = standard;
     }
@@ -37,7 +42,20 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
         String path = new QueryStringDecoder(msg.uri()).rawPath();
-        if (msg.method().equals(HttpMethod.OPTIONS) || !path.startsWith(streamRoot)) {
+        if (msg.method().equals(HttpMethod.OPTIONS)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (path.equals(METRICS)) {
+            try {
+                authenticator.authorizeMetrics(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
+                ctx.fireChannelRead(msg);
+            } catch (Authenticator.Rejected e) {
+                unauthorized(ctx, msg, e);
+            }
+            return;
+        }
+        if (!path.startsWith(streamRoot) || !protectsStreams) {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -49,19 +67,36 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean write = !(msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD));
         try {
             Grant grant = authenticator.authenticate(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
-            String source = msg.headers().get(ProtocolHeaders.STREAM_FORKED_FROM);
-            boolean allowed = (write ? grant.mayWrite(stream) : grant.mayRead(stream))
-                    && (source == null || grant.mayRead(sourceName(source)));
-            if (allowed) {
+            String missing = missingRight(grant, write, stream, msg.headers().get(ProtocolHeaders.STREAM_FORKED_FROM));
+            if (missing == null) {
                 ctx.fireChannelRead(msg);
                 return;
             }
-            deny(ctx, msg, 403, "forbidden", "the token does not grant " + (write ? "write" : "read") + " access to this stream",
-                    REALM + ", error=\"insufficient_scope\"");
+            deny(ctx, msg, 403, "forbidden", missing, REALM + ", error=\"insufficient_scope\"");
         } catch (Authenticator.Rejected e) {
-            deny(ctx, msg, 401, "unauthorized", e.getMessage(),
-                    e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
+            unauthorized(ctx, msg, e);
         }
+    }
+
+    /**
+     * Null when the grant allows the request, else what it lacks, naming the right and the stream:
+     * the stream itself needs read (GET, HEAD) or write (anything else), a fork's source needs read.
+     */
+    private String missingRight(Grant grant, boolean write, String stream, String forkSource) {
+        if (write ? !grant.mayWrite(stream) : !grant.mayRead(stream)) {
+            return "the token does not grant " + (write ? "write" : "read") + " access to stream '" + stream + "'";
+        }
+        if (forkSource != null) {
+            String source = sourceName(forkSource);
+            if (!grant.mayRead(source)) {
+                return "the token does not grant read access to stream '" + source + "', the source of the fork";
+            }
+        }
+        return null;
+    }
+
+    private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest msg, Authenticator.Rejected e) {
+        deny(ctx, msg, 401, "unauthorized", e.getMessage(), e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.durablestreams.server;
 
 import io.durablestreams.engine.StreamEngine;
-import io.durablestreams.server.auth.Authenticator;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -88,7 +87,7 @@ public final class DurableStreamsServer implements AutoCloseable {
         this.rateLimit = config.rateLimit() == null ? null : new RateLimitHandler(
                 new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::currentTimeMillis), standard);
         this.auth = config.auth() == null ? null
-                : new AuthHandler(new Authenticator(config.auth(), System::currentTimeMillis), config.streamRoot(), standard);
+                : new AuthHandler(config.auth(), config.streamRoot(), standard);
         this.accessLog = config.accessLog() == ServerConfig.AccessLog.OFF ? null : new AccessLogger(config.accessLog(), System.out);
         this.connectionLimit = new ConnectionLimit(config.connections().maxConnections());
     }

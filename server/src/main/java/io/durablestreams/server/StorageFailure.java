@@ -4,6 +4,11 @@ import io.durablestreams.engine.store.StorageException;
 
 /** Maps a storage failure to a response: a full disk is 507 Insufficient Storage, anything else 500. */
 record StorageFailure(int status, String type, String detail) {
+    /** At most one log line per kind of failure every {@value} ms. */
+    static final long LOG_INTERVAL_MILLIS = 10_000;
+    private static final ThrottledLog LOG = new ThrottledLog(System.getLogger(StorageFailure.class.getName()),
+            LOG_INTERVAL_MILLIS, System::currentTimeMillis);
+
     static StorageFailure of(Throwable err) {
         for (Throwable t = err; t != null; t = t.getCause()) {
             if (t instanceof StorageException se && se.diskFull()) {
@@ -11,5 +16,36 @@ record StorageFailure(int status, String type, String detail) {
             }
         }
         return new StorageFailure(500, "storage-error", "the request could not be stored");
+    }
+
+    /**
+     * {@link #of}, and logs the failure through a {@link ThrottledLog}. A storage failure (a full
+     * disk, an I/O error) is expected operation and its message says all there is: one line, no
+     * stack trace. Anything else is a bug, logged with its stack trace.
+     */
+    static StorageFailure report(Throwable err) {
+        return report(err, LOG);
+    }
+
+    /** {@link #report(Throwable)} into {@code log}. */
+    static StorageFailure report(Throwable err, ThrottledLog log) {
+        StorageFailure failure = of(err);
+        StorageException storage = storageCause(err);
+        if (storage != null) {
+            log.log(System.Logger.Level.WARNING, failure.type, "request answered " + failure.status + " " + failure.type
+                    + ": " + storage.getMessage(), null);
+        } else {
+            log.log(System.Logger.Level.ERROR, "unexpected", "request answered " + failure.status + " after an unexpected failure", err);
+        }
+        return failure;
+    }
+
+    private static StorageException storageCause(Throwable err) {
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t instanceof StorageException se) {
+                return se;
+            }
+        }
+        return null;
     }
 }

@@ -187,8 +187,7 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             return;
         }
         if (err != null) {
-            LOG.log(System.Logger.Level.WARNING, "request failed in storage", err);
-            StorageFailure failure = StorageFailure.of(err);
+            StorageFailure failure = StorageFailure.report(err);
             problem(ctx, keepAlive, failure.status(), failure.type(), failure.detail());
             resumeReading(ctx);
             return;

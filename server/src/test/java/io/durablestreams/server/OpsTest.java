@@ -112,6 +112,7 @@ class OpsTest {
         HttpResponse<String> denied = send(client, "POST", root + "public/a", "reader", "y");
         assertThat(denied.statusCode()).isEqualTo(403);
         assertThat(denied.headers().firstValue("www-authenticate").orElseThrow()).contains("insufficient_scope");
+        assertThat(denied.body()).contains("does not grant write access to stream 'public/a'");
         HttpResponse<String> anonymous = send(client, "GET", root + "public/a?offset=-1", null, null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
         assertThat(anonymous.headers().firstValue("www-authenticate").orElseThrow()).startsWith("Bearer realm=");
@@ -126,9 +127,36 @@ class OpsTest {
 
         HttpRequest fork = HttpRequest.newBuilder(URI.create(root + "team/fork")).header("Authorization", "Bearer " + hsWriter)
                 .header("Stream-Forked-From", "/v1/stream/public/a").PUT(HttpRequest.BodyPublishers.noBody()).build();
-        assertThat(client.send(fork, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+        HttpResponse<String> forkDenied = client.send(fork, HttpResponse.BodyHandlers.ofString());
+        assertThat(forkDenied.statusCode()).isEqualTo(403);
+        assertThat(forkDenied.body()).as("the missing right is read, on the source")
+                .contains("does not grant read access to stream 'public/a', the source of the fork");
         assertThat(client.send(HttpRequest.newBuilder(URI.create(server.url() + "/healthz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void withAuthenticationMetricsNeedACredentialButHealthChecksDoNot() throws Exception {
+        start(ServerConfig.defaults().withAuth(new AuthConfig(List.of(StaticToken.parse("reader:read=public/")), null, null)));
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<String> anonymous = send(client, "GET", server.url() + "/metrics", null, null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("www-authenticate").orElseThrow()).startsWith("Bearer realm=");
+        assertThat(anonymous.body()).doesNotContain("ds_");
+        assertThat(send(client, "GET", server.url() + "/metrics", "wrong", null).statusCode()).isEqualTo(401);
+        assertThat(send(client, "GET", server.url() + "/metrics", "reader", null).body()).contains("ds_streams");
+        assertThat(send(client, "GET", server.url() + "/healthz", null, null).statusCode()).isEqualTo(200);
+        assertThat(send(client, "GET", server.url() + "/readyz", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aMetricsTokenProtectsMetricsAlone() throws Exception {
+        start(ServerConfig.defaults().withAuth(new AuthConfig(List.of(), null, null, "scrape")));
+        HttpClient client = HttpClient.newHttpClient();
+        assertThat(send(client, "PUT", server.url() + "/v1/stream/open", null, "x").statusCode()).isEqualTo(201);
+        assertThat(send(client, "GET", server.url() + "/metrics", null, null).statusCode()).isEqualTo(401);
+        assertThat(send(client, "GET", server.url() + "/metrics", "scrape", null).body()).contains("ds_streams");
+        assertThat(send(client, "GET", server.url() + "/healthz", null, null).statusCode()).isEqualTo(200);
     }
 
     private static String jwt(com.nimbusds.jose.JWSSigner signer, JWSAlgorithm alg, List<String> read, List<String> write,

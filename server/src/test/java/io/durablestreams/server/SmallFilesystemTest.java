@@ -14,7 +14,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +86,37 @@ class SmallFilesystemTest {
         assertThat(full.body()).contains("insufficient-storage");
         assertThat(read(http, url)).as("reads keep working and show exactly the acknowledged data")
                 .isEqualTo(acknowledged.toByteArray());
+
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                logged.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        List<Logger> loggers = List.of(Logger.getLogger(StorageFailure.class.getName()),
+                Logger.getLogger("io.durablestreams.store.file.FileStreamLog"));
+        loggers.forEach(l -> l.addHandler(capture));
+        long started = System.currentTimeMillis();
+        try {
+            for (int i = 0; i < 20; i++) {
+                assertThat(append(http, url, new byte[128 * 1024]).statusCode()).isEqualTo(507);
+            }
+        } finally {
+            loggers.forEach(l -> l.removeHandler(capture));
+        }
+        long windows = 1 + (System.currentTimeMillis() - started) / StorageFailure.LOG_INTERVAL_MILLIS;
+        assertThat(logged).as("a full disk is logged as single lines, throttled").hasSizeLessThanOrEqualTo((int) windows)
+                .allSatisfy(r -> {
+                    assertThat(r.getThrown()).as("no stack trace").isNull();
+                    assertThat(r.getMessage()).doesNotContain("\n");
+                });
 
         Files.delete(filler);
         byte[] after = "space is back".getBytes();

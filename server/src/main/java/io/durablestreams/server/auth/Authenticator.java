@@ -52,13 +52,7 @@ public final class Authenticator {
     }
 
     public Grant authenticate(String authorization) throws Rejected {
-        if (authorization == null || authorization.isBlank()) {
-            throw new Rejected("authentication required", false);
-        }
-        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new Rejected("only Bearer credentials are accepted", false);
-        }
-        String token = authorization.substring(7).trim();
+        String token = bearerToken(authorization);
         byte[] presented = token.getBytes(StandardCharsets.UTF_8);
         for (StaticToken t : config.tokens()) {
             if (MessageDigest.isEqual(presented, t.token().getBytes(StandardCharsets.UTF_8))) {
@@ -69,6 +63,31 @@ public final class Authenticator {
             return jwt(token);
         }
         throw new Rejected("unknown token", true);
+    }
+
+    /**
+     * Admits a request for {@code /metrics}: with a metrics token configured only that token, otherwise
+     * any credential {@link #authenticate} accepts (whatever it grants); open when neither applies.
+     */
+    public void authorizeMetrics(String authorization) throws Rejected {
+        if (config.metricsToken() != null) {
+            byte[] presented = bearerToken(authorization).getBytes(StandardCharsets.UTF_8);
+            if (!MessageDigest.isEqual(presented, config.metricsToken().getBytes(StandardCharsets.UTF_8))) {
+                throw new Rejected("unknown token", true);
+            }
+        } else if (config.protectsStreams()) {
+            authenticate(authorization);
+        }
+    }
+
+    private static String bearerToken(String authorization) throws Rejected {
+        if (authorization == null || authorization.isBlank()) {
+            throw new Rejected("authentication required", false);
+        }
+        if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw new Rejected("only Bearer credentials are accepted", false);
+        }
+        return authorization.substring(7).trim();
     }
 
     private Grant jwt(String token) throws Rejected {
@@ -99,17 +118,18 @@ public final class Authenticator {
         }
     }
 
+    /**
+     * The prefixes of a grant claim: a string or an array of strings. Blank entries (and nulls)
+     * grant nothing: {@code ""} must not mean every stream ({@code "*"} does).
+     */
     private static List<String> prefixes(JWTClaimsSet claims, String name) throws ParseException {
         Object v = claims.getClaim(name);
-        if (v == null) {
-            return List.of();
-        }
-        if (v instanceof String s) {
-            return List.of(s);
-        }
+        List<String> values = v == null ? List.of() : v instanceof String s ? List.of(s) : claims.getStringListClaim(name);
         List<String> out = new ArrayList<>();
-        for (String s : claims.getStringListClaim(name)) {
-            out.add(s);
+        for (String s : values) {
+            if (s != null && Grant.usable(s)) {
+                out.add(s);
+            }
         }
         return out;
     }

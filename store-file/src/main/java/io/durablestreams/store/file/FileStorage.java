@@ -6,8 +6,6 @@ import io.durablestreams.engine.store.StreamLog;
 import io.durablestreams.engine.store.StreamStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -77,8 +75,7 @@ public final class FileStorage implements StreamStorage {
         t.setDaemon(true);
         return t;
     });
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final DataDirectoryLock lock;
     private final Object shardLock = new Object();
     private List<RecoveredStream> recovered;
     private volatile boolean closed;
@@ -88,18 +85,19 @@ public final class FileStorage implements StreamStorage {
     /** The reservation of the next block of incarnation ids being written, or null. */
     private CompletableFuture<Void> reservation;
 
+    /**
+     * Opens (creating if needed) and recovers the store in {@code config.dataDir()}.
+     *
+     * @throws DataDirectoryException if the directory is in use by another process, or cannot be
+     *                                created, locked or read
+     */
     public FileStorage(FileStoreConfig config) {
         this.config = config;
         this.root = config.dataDir();
+        this.lock = DataDirectoryLock.acquire(root);
+        this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
         try {
             Files.createDirectories(StoreFiles.streamsDir(root));
-            lockChannel = FileChannel.open(root.resolve(StoreFiles.LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            lock = lockChannel.tryLock();
-            if (lock == null) {
-                lockChannel.close();
-                throw new IllegalStateException("data directory " + root + " is in use by another process");
-            }
-            this.handles = new FileHandles(config.opener(), config.maxOpenFiles());
             long started = System.nanoTime();
             long journalSequence = open();
             this.journal = new Journal(Journal.directory(root), config.opener(), config.journalFileBytes(), journalSequence,
@@ -107,7 +105,13 @@ public final class FileStorage implements StreamStorage {
             LOG.log(System.Logger.Level.INFO, "file store " + root + ": " + recovered.size() + " streams ready in "
                     + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
         } catch (IOException e) {
-            throw new UncheckedIOException("opening the file store in " + root + " failed", e);
+            handles.close();
+            lock.close();
+            throw DataDirectoryException.unusable(root, e);
+        } catch (RuntimeException | Error e) {
+            handles.close();
+            lock.close();
+            throw e;
         }
         this.committer = new GroupCommitter(journal, config.fsyncPolicy(), config.fsyncIntervalMs(), failures);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -137,7 +141,12 @@ public final class FileStorage implements StreamStorage {
             catalog.values().forEach(e -> logs.put(e.descriptor().incarnation(), new FileStreamLog(this, e.descriptor(),
                     StoreFiles.streamDir(root, e.descriptor().incarnation()), e.checkpoint(), null)));
         } else {
-            LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
+            if (clean) {
+                LOG.log(System.Logger.Level.WARNING, "file store " + root + " has a clean-shutdown marker but no valid "
+                        + StoreFiles.CATALOG + "; recovering every stream");
+            } else if (meta != null || catalogBody != null || !journalFiles.isEmpty() || holdsStreams()) {
+                LOG.log(System.Logger.Level.INFO, "file store " + root + " was not shut down cleanly; recovering every stream");
+            } // else a new directory: nothing ran here before, so there is nothing to recover
             recoverAll(catalog);
             replay(journalFiles);
         }
@@ -194,6 +203,13 @@ public final class FileStorage implements StreamStorage {
             log.forceDirty();
         }
         logs.clear();
+    }
+
+    /** Whether any shard directory exists, that is, a stream was ever created here. */
+    private boolean holdsStreams() throws IOException {
+        try (Stream<Path> shards = Files.list(StoreFiles.streamsDir(root))) {
+            return shards.findAny().isPresent();
+        }
     }
 
     private void recoverAll(Map<Long, MetaCodec.Entry> catalog) throws IOException {
@@ -517,12 +533,7 @@ public final class FileStorage implements StreamStorage {
         } finally {
             closeJournal();
             handles.close();
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
-            }
+            lock.close();
         }
     }
 
@@ -561,12 +572,7 @@ public final class FileStorage implements StreamStorage {
         committer.close();
         closeJournal();
         handles.close();
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "releasing the data directory lock failed", e);
-        }
+        lock.close();
     }
 
     private void closeJournal() {

@@ -264,11 +264,11 @@ final class FileStreamLog implements StreamLog {
     private CompletableFuture<Void> failWrite(String what, IOException e) {
         StorageIOException failure = store.failures().classify(what + " of stream " + describe(), e);
         if (cutBack()) {
-            LOG.log(System.Logger.Level.WARNING, failure.getMessage() + "; nothing was stored");
-            throw failure;
+            throw failure; // nothing was stored; the caller reports it (the server logs it, throttled)
         }
         poisoned = failure;
-        LOG.log(System.Logger.Level.ERROR, poisoned.getMessage() + "; the stream refuses appends until restart", e);
+        // one line: the message names the stream and the I/O error, a stack trace would add nothing
+        LOG.log(System.Logger.Level.ERROR, poisoned.getMessage() + "; the stream refuses appends until restart");
         return store.committer().submit(this, poisoned);
     }
 
@@ -285,7 +285,8 @@ final class FileStreamLog implements StreamLog {
             }
             return true;
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not cut back the partial write of stream " + describe(), e);
+            LOG.log(System.Logger.Level.WARNING, "could not cut back the partial write of stream " + describe() + ": "
+                    + StorageFailures.describe(e));
             return false;
         }
     }

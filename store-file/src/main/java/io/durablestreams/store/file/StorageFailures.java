@@ -1,6 +1,12 @@
 package io.durablestreams.store.file;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 
 /**
  * The single funnel for I/O errors (policy: {@link StorageIOException}). Classifies an
@@ -23,7 +29,7 @@ final class StorageFailures {
 
     /** The typed exception for an I/O error outside the append path (no store-wide effect). */
     static StorageIOException wrap(IOException e, String what) {
-        String message = what + ": " + e.getMessage();
+        String message = what + ": " + describe(e);
         return isDiskFull(e) ? new StorageFullException(message, e) : new StorageIOException(message, e);
     }
 
@@ -32,7 +38,7 @@ final class StorageFailures {
         StorageIOException failure = classify(what, e);
         if (fatal == null) {
             fatal = failure;
-            LOG.log(System.Logger.Level.ERROR, "fsync failed; the file store is read-only until restart", e);
+            LOG.log(System.Logger.Level.ERROR, failure.getMessage() + "; the file store is read-only until restart");
         }
         return failure;
     }
@@ -42,6 +48,24 @@ final class StorageFailures {
         StorageIOException f = fatal;
         return f == null ? null : new StorageIOException("file store is read-only until restart after an fsync failure: "
                 + f.getMessage(), f.getCause());
+    }
+
+    /**
+     * The file and what went wrong, in one line, also for the exceptions whose message is only the
+     * path ({@code AccessDeniedException}, {@code NoSuchFileException}, ...).
+     */
+    static String describe(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() != null ? f.getReason()
+                    : f instanceof AccessDeniedException ? "permission denied"
+                    : f instanceof NoSuchFileException ? "no such file or directory"
+                    : f instanceof NotDirectoryException ? "not a directory"
+                    : f instanceof FileAlreadyExistsException ? "already exists"
+                    : f instanceof DirectoryNotEmptyException ? "directory not empty"
+                    : f.getClass().getSimpleName();
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + reason;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private static boolean isDiskFull(IOException e) {
