@@ -84,6 +84,11 @@ final class PullWake {
         timers.schedule(s.id, retries.remaining(s), () -> announce(s));
     }
 
+    /** The subscription was deleted: a later one with its id starts with a clean slate. */
+    void forget(Subscription s) {
+        refusing.remove(s.id);
+    }
+
     /** A stream was created or appended to: if it is a refusing wake stream, try again now. */
     void streamChanged(String name) {
         for (Subscription s : registry.all()) {

@@ -140,6 +140,7 @@ final class Wakes {
     /** Deletes the subscription: its timers stop and in-flight wakes are fenced. */
     void delete(Subscription s) {
         timers.cancel(s.id);
+        pullWake.forget(s);
         registry.tombstone(s);
     }
 

@@ -10,11 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,7 +27,7 @@ final class SubscriptionFixture implements AutoCloseable {
     /** Streams by name; the test sets tails and whether appends succeed. */
     static final class Streams implements StreamDirectory {
         final Map<String, Tail> tails = new ConcurrentHashMap<>();
-        final List<String> appended = new ArrayList<>();
+        final List<String> appended = new CopyOnWriteArrayList<>();
         final AtomicBoolean appendsSucceed = new AtomicBoolean(true);
 
         void put(String name, long incarnation, long position) {
@@ -45,7 +45,7 @@ final class SubscriptionFixture implements AutoCloseable {
         }
 
         @Override
-        public synchronized CompletableFuture<Boolean> appendJson(String name, String json) {
+        public CompletableFuture<Boolean> appendJson(String name, String json) {
             boolean ok = appendsSucceed.get() && tails.containsKey(name);
             if (ok) {
                 appended.add(json);
@@ -53,7 +53,7 @@ final class SubscriptionFixture implements AutoCloseable {
             return CompletableFuture.completedFuture(ok);
         }
 
-        synchronized int appendedCount() {
+        int appendedCount() {
             return appended.size();
         }
     }
