@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the official server conformance suite (@durable-streams/server-conformance-tests) against
 # our server. Usage: scripts/server-conformance.sh [memory|file]   (default: memory)
+# conformance/server/server.test.mjs starts ./ds serve with --allow-local-webhooks: the suite's
+# webhook receivers listen on 127.0.0.1, which the server refuses by default.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STORE="${1:-memory}"

@@ -6,8 +6,10 @@ import io.durablestreams.engine.store.ControlStore;
 import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.store.memory.MemoryStorage;
+import io.durablestreams.engine.subscriptions.WebhookOptions;
 import io.durablestreams.server.DurableStreamsServer;
 import io.durablestreams.server.ServerConfig;
+import io.durablestreams.server.webhooks.NettyWebhookTransport;
 import io.durablestreams.store.file.DataDirectoryException;
 import io.durablestreams.store.file.FileControlStore;
 import io.durablestreams.store.file.FileStorage;
@@ -136,6 +138,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--rotate-webhook-key", description = "Generate a new webhook signing key at startup; old public keys stay in the JWKS.")
     boolean rotateWebhookKey;
 
+    @Option(names = "--allow-local-webhooks", description = "Development only: allow subscription webhooks to localhost, "
+            + "127.0.0.x and [::1], also over http. Without it, webhooks reach only public https addresses.")
+    boolean allowLocalWebhooks;
+
     @Option(names = "--test-faults", hidden = true, description = "Serve the fault-injection endpoint /_test/inject-error (tests only; never in production).")
     boolean testFaults;
 
@@ -215,7 +221,8 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             control = store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
-            StreamEngine engine = new StreamEngine(engineConfig, storage, control, System::currentTimeMillis, RandomGenerator.getDefault());
+            StreamEngine engine = new StreamEngine(engineConfig, storage, control,
+                    new WebhookOptions(new NettyWebhookTransport(), allowLocalWebhooks), System::currentTimeMillis, RandomGenerator.getDefault());
             if (rotateWebhookKey) {
                 System.err.println("new webhook signing key: " + engine.rotateWebhookSigningKey());
             }

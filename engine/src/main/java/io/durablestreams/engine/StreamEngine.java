@@ -8,6 +8,7 @@ import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.subscriptions.StreamDirectory;
 import io.durablestreams.engine.subscriptions.SubscriptionManager;
+import io.durablestreams.engine.subscriptions.WebhookOptions;
 import io.durablestreams.protocol.Cursor;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.nio.charset.StandardCharsets;
@@ -37,16 +38,23 @@ public final class StreamEngine implements AutoCloseable {
         this(config, storage, new MemoryControlStore(), clockMillis, random);
     }
 
-    /**
-     * @param control durable records of the control plane (subscriptions, signing keys)
-     */
+    /** An engine that delivers no webhooks (see {@link WebhookOptions#none()}). */
     public StreamEngine(EngineConfig config, StreamStorage storage, ControlStore control, LongSupplier clockMillis,
                         RandomGenerator random) {
+        this(config, storage, control, WebhookOptions.none(), clockMillis, random);
+    }
+
+    /**
+     * @param control  durable records of the control plane (subscriptions, signing keys)
+     * @param webhooks how subscription webhooks are delivered; the engine closes its transport
+     */
+    public StreamEngine(EngineConfig config, StreamStorage storage, ControlStore control, WebhookOptions webhooks,
+                        LongSupplier clockMillis, RandomGenerator random) {
         this.config = config;
         this.storage = storage;
         this.registry = new StreamRegistry(clockMillis);
         registry.restore(storage.recover());
-        this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot);
+        this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot, webhooks);
         this.create = new CreateHandler(registry, storage, clockMillis, subscriptions::streamChanged);
         this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));

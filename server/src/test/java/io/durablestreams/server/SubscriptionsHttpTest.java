@@ -10,6 +10,8 @@ import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.store.ControlStore;
 import io.durablestreams.engine.store.memory.MemoryControlStore;
 import io.durablestreams.engine.store.memory.MemoryStorage;
+import io.durablestreams.engine.subscriptions.WebhookOptions;
+import io.durablestreams.server.webhooks.NettyWebhookTransport;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,10 +65,21 @@ class SubscriptionsHttpTest {
         receiver.start();
     }
 
+    /** A server that allows local webhooks (the receiver listens on 127.0.0.1), as {@code --allow-local-webhooks}. */
     private DurableStreamsServer newServer() throws Exception {
+        return newServer(true);
+    }
+
+    private DurableStreamsServer newServer(boolean allowLocalWebhooks) throws Exception {
         EngineConfig engine = EngineConfig.defaults();
         return new DurableStreamsServer(ServerConfig.defaults().withPort(0),
-                new StreamEngine(engine, new MemoryStorage(), control, System::currentTimeMillis, new SplittableRandom(5))).start();
+                new StreamEngine(engine, new MemoryStorage(), control, new WebhookOptions(new NettyWebhookTransport(), allowLocalWebhooks),
+                        System::currentTimeMillis, new SplittableRandom(5))).start();
+    }
+
+    private void restart(boolean allowLocalWebhooks) throws Exception {
+        server.close();
+        server = newServer(allowLocalWebhooks);
     }
 
     @AfterEach
@@ -216,5 +229,67 @@ class SubscriptionsHttpTest {
                 .statusCode()).isEqualTo(400);
         assertThat(send("PUT", "__ds/subscriptions/bad", "not json", null).statusCode()).isEqualTo(400);
         assertThat(send("PUT", "__ds/subscriptions/bad", "{\"type\":\"pull-wake\",\"pattern\":\"x\"}", null).statusCode()).isEqualTo(400);
+    }
+
+    private static final String[] LOOPBACK = {"localhost", "127.0.0.1", "127.0.0.9", "[::1]", "[::ffff:127.0.0.1]"};
+    private static final String[] INSIDE = {"10.0.0.1", "172.16.0.1", "192.168.1.1", "169.254.169.254", "[fd00::1]",
+            "[::ffff:10.0.0.1]", "[::ffff:169.254.169.254]", "0.0.0.0"};
+
+    private HttpResponse<String> createWebhook(String id, String url) throws Exception {
+        return send("PUT", "__ds/subscriptions/" + id, "{\"type\":\"webhook\",\"streams\":[\"local/1\"],\"webhook\":{\"url\":\"" + url + "\"}}", null);
+    }
+
+    private static void assertRefused(HttpResponse<String> r, String url) throws Exception {
+        assertThat(r.statusCode()).as(url).isEqualTo(400);
+        assertThat(r.headers().firstValue("content-type")).as(url).hasValue("application/problem+json");
+        JsonNode body = JSON.readTree(r.body());
+        assertThat(body.get("type").asText()).isEqualTo("webhook-url-rejected");
+        assertThat(body.get("error").get("code").asText()).isEqualTo("WEBHOOK_URL_REJECTED");
+    }
+
+    @Test
+    void webhooksToLoopbackPrivateAndMetadataAddressesAreRefusedByDefault() throws Exception {
+        restart(false);
+        int port = receiver.getAddress().getPort();
+        int n = 0;
+        for (String host : concat(LOOPBACK, INSIDE)) {
+            for (String scheme : new String[] {"http", "https"}) {
+                String url = scheme + "://" + host + ":" + port + "/hook";
+                String id = "refused-" + n++;
+                assertRefused(createWebhook(id, url), url);
+                assertThat(send("GET", "__ds/subscriptions/" + id, null, null).statusCode())
+                        .as("not created, so nothing is ever delivered: " + url).isEqualTo(404);
+            }
+        }
+    }
+
+    @Test
+    void theDevelopmentFlagAllowsLoopbackOnly() throws Exception {
+        int port = receiver.getAddress().getPort();
+        int n = 0;
+        for (String host : LOOPBACK) {
+            String url = "http://" + host + ":" + port + "/hook";
+            assertThat(createWebhook("local-" + n++, url).statusCode()).as(url).isEqualTo(201);
+        }
+        for (String host : INSIDE) {
+            String url = "https://" + host + ":" + port + "/hook";
+            assertRefused(createWebhook("inside-" + n++, url), url);
+        }
+    }
+
+    @Test
+    void aPullWakeSubscriptionNeedsItsWakeStream() throws Exception {
+        HttpResponse<String> r = send("PUT", "__ds/subscriptions/pw", "{\"type\":\"pull-wake\",\"pattern\":\"t/*\",\"wake_stream\":\"wake/none\"}", null);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("content-type")).hasValue("application/problem+json");
+        assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("wake/none");
+        assertThat(send("GET", "__ds/subscriptions/pw", null, null).statusCode()).isEqualTo(404);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

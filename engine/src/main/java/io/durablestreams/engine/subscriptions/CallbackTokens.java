@@ -18,6 +18,7 @@ final class CallbackTokens {
     private static final String KEY = "keys/callback-hmac";
     private static final Base64.Encoder ENC = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DEC = Base64.getUrlDecoder();
+    static final long LIFETIME_MS = 24 * 3600_000L;
 
     /** What a valid token vouches for. */
     record Claims(String subscription, long generation, String wakeId, long expiresMillis) {}
@@ -32,6 +33,11 @@ final class CallbackTokens {
             store.put(KEY, s);
         }
         this.secret = s;
+    }
+
+    /** A token for the subscription's current wake, valid for {@value #LIFETIME_MS} ms. */
+    String issue(Subscription s, long nowMillis) {
+        return issue(new Claims(s.id, s.generation, s.wakeId, nowMillis + LIFETIME_MS));
     }
 
     String issue(Claims c) {

@@ -52,7 +52,7 @@ final class Subscription {
     }
 
     boolean isWebhook() {
-        return SubscriptionConfig.WEBHOOK.equals(config.type());
+        return config.isWebhook();
     }
 
     boolean idle() {

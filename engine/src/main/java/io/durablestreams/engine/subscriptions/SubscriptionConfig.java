@@ -35,7 +35,8 @@ record SubscriptionConfig(String type, String pattern, List<String> streams, Str
         }
     }
 
-    static SubscriptionConfig parse(JsonNode body) throws Invalid {
+    /** Parses and validates a PUT body; the webhook URL is checked against {@code policy}. */
+    static SubscriptionConfig parse(JsonNode body, WebhookUrlPolicy policy) throws Invalid {
         if (body == null || !body.isObject()) {
             throw new Invalid("INVALID_REQUEST", "the body must be a JSON object");
         }
@@ -60,7 +61,7 @@ record SubscriptionConfig(String type, String pattern, List<String> streams, Str
                 throw new Invalid("INVALID_REQUEST", "webhook.url is required for webhook subscriptions");
             }
             try {
-                WebhookUrlPolicy.check(webhookUrl);
+                policy.check(webhookUrl);
             } catch (WebhookUrlPolicy.Rejected e) {
                 throw new Invalid("WEBHOOK_URL_REJECTED", e.getMessage());
             }
@@ -79,6 +80,10 @@ record SubscriptionConfig(String type, String pattern, List<String> streams, Str
             lease = l.asLong();
         }
         return new SubscriptionConfig(type, pattern, streams, webhookUrl, wakeStream, lease, text(body, "description"));
+    }
+
+    boolean isWebhook() {
+        return WEBHOOK.equals(type);
     }
 
     static List<String> streams(JsonNode node) throws Invalid {

@@ -9,13 +9,19 @@ import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.subscriptions.WebhookOptions;
+import io.durablestreams.engine.subscriptions.WebhookTransport;
 import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -67,9 +73,26 @@ class SubscriptionDurabilityTest {
     private StreamEngine start() {
         storage = new FileStorage(StoreFixture.config(dir));
         engine = new StreamEngine(EngineConfig.defaults(), storage, new FileControlStore(dir),
-                System::currentTimeMillis, new SplittableRandom(9));
+                new WebhookOptions(new LocalTransport(), true), System::currentTimeMillis, new SplittableRandom(9));
         engine.setPublicRoot("http://127.0.0.1:1/v1/stream/");
         return engine;
+    }
+
+    /** Posts with the JDK client; enough for a receiver on 127.0.0.1 (the server module has the real transport). */
+    private static final class LocalTransport implements WebhookTransport {
+        private final HttpClient http = HttpClient.newHttpClient();
+
+        @Override
+        public CompletableFuture<Reply> post(Post post) {
+            HttpRequest.Builder req = HttpRequest.newBuilder(post.url()).timeout(post.timeout())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(post.body()));
+            post.headers().forEach(req::header);
+            return http.sendAsync(req.build(), HttpResponse.BodyHandlers.ofByteArray())
+                    .thenApply(r -> new Reply(r.statusCode(), r.body()));
+        }
+
+        @Override
+        public void close() {}
     }
 
     /**
