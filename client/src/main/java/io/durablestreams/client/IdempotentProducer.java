@@ -27,6 +27,13 @@ import java.util.concurrent.TimeUnit;
  * failures surface in {@link #flush()} and {@link #close()}. After a failure the producer is unusable ({@code append} and {@code flush} rethrow
  * it); create a new one, with a higher epoch if the failure was a fence ({@link StaleEpochException}).
  *
+ * <p>Each instance needs an epoch no other instance of the producer id used: a run that starts at an
+ * epoch an earlier run already wrote in would otherwise have its batches taken for retries of that run's
+ * and dropped. The producer notices (the server calls its very first try of a batch a duplicate) and
+ * fails with {@link ProducerDuplicateException}, or, with {@link ProducerOptions.Builder#autoClaim autoClaim},
+ * claims the next epoch and writes the batch there (see also
+ * {@link ProducerOptions.Builder#deduplicateAcrossRuns deduplicateAcrossRuns}).
+ *
  * <p>Incarnations (stream-incarnations extension): the producer pins the incarnation of its stream
  * handle (or, if the handle has none, the one its first acknowledged batch reports) and every batch
  * carries it, so it never writes into a stream that was deleted and created again under the same URL.
@@ -64,8 +71,7 @@ public final class IdempotentProducer implements AutoCloseable {
         this.ownExecutor = executor == null ? Executors.newCachedThreadPool(daemon("durable-streams-producer")) : null;
         this.sender = new HttpBatchSender(stream, options.producerId(), contentType, options.headers(),
                 executor != null ? executor : ownExecutor);
-        this.pipeline = new ProducerPipeline(sender, options.epoch(), options.autoClaim(), options.maxInFlight(),
-                stream.incarnation());
+        this.pipeline = new ProducerPipeline(sender, options, stream.url(), stream.incarnation());
         this.ownScheduler = options.scheduler() == null;
         this.scheduler = ownScheduler
                 ? Executors.newSingleThreadScheduledExecutor(daemon("durable-streams-linger"))
@@ -89,6 +95,16 @@ public final class IdempotentProducer implements AutoCloseable {
      */
     public String lastOffset() {
         return pipeline.lastOffset();
+    }
+
+    /**
+     * Items this producer did not write because the server already held their batch from an earlier
+     * run of the same producer id and epoch; only with {@link ProducerOptions#deduplicateAcrossRuns()},
+     * otherwise such a batch fails the producer or, with autoClaim, is written in a new epoch. Retries of
+     * this producer's own requests are not counted.
+     */
+    public long deduplicatedItems() {
+        return pipeline.deduplicatedItems();
     }
 
     /** The incarnation this producer writes to, or {@code null} while none is known. */
