@@ -60,6 +60,8 @@ public final class IdempotentProducer implements AutoCloseable {
     private boolean closed;
     private ProducerPipeline.Attempt closeAttempt;
     private String closeOffset;
+    /** The pipeline failure last thrown to the caller, so that {@link #close()} does not throw it again. */
+    private volatile DurableStreamException thrownFailure;
 
     IdempotentProducer(DurableStream stream, ProducerOptions options, JsonCodec json) {
         this.stream = stream;
@@ -289,6 +291,9 @@ public final class IdempotentProducer implements AutoCloseable {
 
     private void throwIfFailed() {
         DurableStreamException failure = pipeline.failure();
+        if (failure != null) {
+            thrownFailure = failure;
+        }
         if (failure instanceof IncarnationChangedException) {
             // The list of undelivered items is complete only once nothing is pending any more.
             drain();
@@ -303,7 +308,8 @@ public final class IdempotentProducer implements AutoCloseable {
      * Flushes and releases the producer's threads. Does not close the stream (see
      * {@link #closeStream}). Idempotent.
      *
-     * @throws DurableStreamException if a batch failed (the threads are released anyway)
+     * @throws DurableStreamException if a batch failed, unless {@code append} or {@code flush} already
+     *         threw that failure (the threads are released anyway)
      */
     @Override
     public void close() {
@@ -313,8 +319,15 @@ public final class IdempotentProducer implements AutoCloseable {
             }
             closed = true;
         }
+        DurableStreamException alreadyThrown = thrownFailure;
         try {
             flush();
+        } catch (DurableStreamException e) {
+            // Thrown again from close, the very exception a flush in the same try-with-resources threw
+            // would make Java replace it with "IllegalArgumentException: Self-suppression not permitted".
+            if (alreadyThrown == null || pipeline.failure() != alreadyThrown) {
+                throw e;
+            }
         } finally {
             if (ownExecutor != null) {
                 ownExecutor.shutdown();

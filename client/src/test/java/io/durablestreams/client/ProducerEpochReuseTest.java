@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -131,9 +132,30 @@ class ProducerEpochReuseTest {
             assertThat(e.seq()).isZero();
             assertThat(e.getMessage()).contains("bot-1", "epoch 3", "seq 0", "another instance");
         });
-        assertThatThrownBy(p::close).isInstanceOf(ProducerDuplicateException.class);
+        assertThatCode(p::close).as("already thrown by flush").doesNotThrowAnyException();
         assertThat(server.log).containsExactly("a", "b");
         assertThat(server.answers).as("nothing after the first batch is sent").containsExactly("3/0 204");
+    }
+
+    @Test
+    void aFailureFlushThrewIsNotThrownAgainByCloseInTryWithResources() throws Exception {
+        DurableStream s = stream(new ProducerServer().earlierRun(0, "a"));
+        assertThatThrownBy(() -> {
+            try (IdempotentProducer p = s.producer(options().build())) {
+                p.append("b");
+                p.flush();
+            }
+        }).isInstanceOf(ProducerDuplicateException.class).hasNoSuppressedExceptions();
+    }
+
+    @Test
+    void closeThrowsAFailureNobodyWasToldAbout() throws Exception {
+        DurableStream s = stream(new ProducerServer().earlierRun(0, "a"));
+        assertThatThrownBy(() -> {
+            try (IdempotentProducer p = s.producer(options().build())) {
+                p.append("b");
+            }
+        }).isInstanceOf(ProducerDuplicateException.class);
     }
 
     @ParameterizedTest
