@@ -47,7 +47,7 @@ final class HttpBatchSender implements ProducerPipeline.BatchSender {
         try {
             Response response = call.execute();
             return new ProducerPipeline.Outcome.Accepted(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
-                    response.status() == 204, response.header(ProtocolHeaders.STREAM_INCARNATION),
+                    isDuplicate(response, body.length == 0), response.header(ProtocolHeaders.STREAM_INCARNATION),
                     call.resentAfterUnknownOutcome());
         } catch (StaleEpochException e) {
             return new ProducerPipeline.Outcome.Stale(e);
@@ -59,5 +59,17 @@ final class HttpBatchSender implements ProducerPipeline.BatchSender {
             return new ProducerPipeline.Outcome.Failed(new UnexpectedStatusException(
                     "producer " + producerId + " request failed: " + e, 0, stream.url(), e));
         }
+    }
+
+    /**
+     * Whether the server answered "already held" (204, §5.2.1) rather than "written". Not every 204 says
+     * that: a close without data succeeds with 204 (§5.3), as does a repeat of it (both close the
+     * stream, which is all it asks for), and a server that ignores producer headers answers a stored
+     * plain append with 204 (§5.2) and echoes no {@code Producer-Epoch}.
+     */
+    private static boolean isDuplicate(Response response, boolean closeOnly) {
+        return response.status() == 204
+                && response.header(ProtocolHeaders.PRODUCER_EPOCH) != null
+                && !(closeOnly && response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
 }

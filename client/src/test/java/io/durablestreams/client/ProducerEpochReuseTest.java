@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -94,7 +95,7 @@ class ProducerEpochReuseTest {
         }
     }
 
-    private DurableStream stream(ProducerServer handler) throws Exception {
+    private DurableStream stream(FakeServer.Handler handler) throws Exception {
         FakeServer s = servers.start(handler);
         return DurableStreamsClient.newBuilder().jitter(() -> 0.0)
                 .retryPolicy(RetryPolicy.newBuilder().maxRetries(3).initialDelayMs(1).maxDelayMs(5).build())
@@ -189,6 +190,24 @@ class ProducerEpochReuseTest {
         expected.addAll(items);
         assertThat(server.log).isEqualTo(expected);
         assertThat(server.answers.get(0)).isEqualTo("0/0 204");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void a204WithoutProducerHeadersIsAWriteOfAServerThatIgnoresThem(boolean autoClaim) throws Exception {
+        // Without idempotent producers a server answers every stored append 204 (§5.2) and echoes no epoch.
+        List<String> stored = new CopyOnWriteArrayList<>();
+        DurableStream s = stream(ex -> {
+            stored.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            FakeServer.respond(ex, 204, Map.of("Stream-Next-Offset", "o" + stored.size()), "");
+        });
+        try (IdempotentProducer p = s.producer(options().autoClaim(autoClaim).build())) {
+            p.append("a");
+            p.append("b");
+            p.flush();
+            assertThat(p.epoch()).isZero();
+        }
+        assertThat(stored).containsExactly("a", "b");
     }
 
     @Test

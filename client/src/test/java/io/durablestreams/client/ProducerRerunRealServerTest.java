@@ -95,4 +95,30 @@ class ProducerRerunRealServerTest {
         }
         assertThat(messages("events")).containsExactly(1L, 2L, 3L, 4L);
     }
+
+    @Test
+    void closingWithoutDataIsASuccessNotADuplicate() {
+        // The server answers a close without data 204 (§5.3), also at a producer's first try.
+        for (boolean autoClaim : new boolean[] {false, true}) {
+            DurableStream s = client.stream("closed-" + autoClaim);
+            s.create(CreateOptions.newBuilder().contentType("application/json").build());
+            try (IdempotentProducer p = s.producer(ProducerOptions.newBuilder("closer").autoClaim(autoClaim).build())) {
+                p.appendJson(1);
+                assertThat(p.closeStream().closed()).isTrue();
+                assertThat(p.epoch()).isZero();
+            }
+            try (ReadResponse r = s.read()) {
+                assertThat(r.readAllJson()).containsExactly(1L);
+                assertThat(r.closed()).isTrue();
+            }
+            DurableStream empty = client.stream("closed-empty-" + autoClaim);
+            empty.create(CreateOptions.newBuilder().contentType("application/json").build());
+            try (IdempotentProducer p = empty.producer(ProducerOptions.newBuilder("closer").autoClaim(autoClaim)
+                    .build())) {
+                assertThat(p.closeStream().closed()).isTrue();
+                assertThat(p.epoch()).isZero();
+            }
+            assertThat(empty.head().closed()).isTrue();
+        }
+    }
 }
