@@ -1,33 +1,33 @@
-package io.durablestreams.client;
+package io.durablestreams.incarnations;
 
-import io.durablestreams.engine.EngineConfig;
-import io.durablestreams.engine.StreamEngine;
-import io.durablestreams.engine.store.memory.MemoryStorage;
-import io.durablestreams.server.DurableStreamsServer;
-import io.durablestreams.server.ServerConfig;
+import io.durablestreams.client.CreateOptions;
+import io.durablestreams.client.DurableStream;
+import io.durablestreams.client.IdempotentProducer;
+import io.durablestreams.client.Offsets;
+import io.durablestreams.client.ProducerDuplicateException;
+import io.durablestreams.client.ProducerOptions;
+import io.durablestreams.client.ReadOptions;
+import io.durablestreams.client.ReadResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Producers that start at an epoch an earlier run already used, against the real server (memory store). */
-class ProducerRerunRealServerTest {
-    private DurableStreamsServer server;
-    private DurableStreamsClient client;
+/**
+ * Producers of the Java client that start at an epoch an earlier run already used, against the real
+ * server (memory store). Not about incarnations: this module is where the client meets the real server.
+ */
+class ProducerRerunTest {
+    private RealServer server;
 
     @BeforeEach
     void start() throws Exception {
-        EngineConfig engine = EngineConfig.defaults();
-        server = new DurableStreamsServer(ServerConfig.defaults().withPort(0).withEngine(engine),
-                new StreamEngine(engine, new MemoryStorage(), System::currentTimeMillis, new SplittableRandom(1)))
-                .start();
-        client = DurableStreamsClient.newBuilder().baseUrl(server.url() + ServerConfig.DEFAULT_STREAM_ROOT).build();
+        server = new RealServer();
     }
 
     @AfterEach
@@ -35,9 +35,13 @@ class ProducerRerunRealServerTest {
         server.close();
     }
 
+    private DurableStream stream(String name) {
+        return server.stream(name);
+    }
+
     /** The README's "Java client in ten lines", writing half. */
     private void readmeRun(String text) {
-        DurableStream chat = client.stream("chat");
+        DurableStream chat = stream("chat");
         chat.create(CreateOptions.newBuilder().contentType("application/json").build());
         try (IdempotentProducer p = chat.producer(ProducerOptions.newBuilder("bot-1").autoClaim(true).build())) {
             p.appendJson(Map.of("text", text));
@@ -45,7 +49,7 @@ class ProducerRerunRealServerTest {
     }
 
     private List<Object> messages(String stream) {
-        try (ReadResponse r = client.stream(stream).read(ReadOptions.newBuilder().offset(Offsets.BEGINNING).build())) {
+        try (ReadResponse r = stream(stream).read(ReadOptions.newBuilder().offset(Offsets.BEGINNING).build())) {
             return r.readAllJson();
         }
     }
@@ -60,7 +64,7 @@ class ProducerRerunRealServerTest {
 
     @Test
     void aSecondRunAtTheSameEpochWithoutAutoClaimFailsInsteadOfDroppingItsData() {
-        DurableStream s = client.stream("jobs");
+        DurableStream s = stream("jobs");
         s.create(CreateOptions.newBuilder().contentType("application/json").build());
         try (IdempotentProducer p = s.producer(ProducerOptions.newBuilder("etl").epoch(4).build())) {
             p.appendJson(1);
@@ -78,7 +82,7 @@ class ProducerRerunRealServerTest {
 
     @Test
     void aRerunOfTheSameInputWithDeduplicateAcrossRunsAppendsOnlyWhatWasMissing() {
-        DurableStream s = client.stream("events");
+        DurableStream s = stream("events");
         s.create(CreateOptions.newBuilder().contentType("application/json").build());
         ProducerOptions options = ProducerOptions.newBuilder("loader").lingerMs(0).maxBatchItems(1)
                 .deduplicateAcrossRuns(true).build();
@@ -100,7 +104,7 @@ class ProducerRerunRealServerTest {
     void closingWithoutDataIsASuccessNotADuplicate() {
         // The server answers a close without data 204 (§5.3), also at a producer's first try.
         for (boolean autoClaim : new boolean[] {false, true}) {
-            DurableStream s = client.stream("closed-" + autoClaim);
+            DurableStream s = stream("closed-" + autoClaim);
             s.create(CreateOptions.newBuilder().contentType("application/json").build());
             try (IdempotentProducer p = s.producer(ProducerOptions.newBuilder("closer").autoClaim(autoClaim).build())) {
                 p.appendJson(1);
@@ -111,7 +115,7 @@ class ProducerRerunRealServerTest {
                 assertThat(r.readAllJson()).containsExactly(1L);
                 assertThat(r.closed()).isTrue();
             }
-            DurableStream empty = client.stream("closed-empty-" + autoClaim);
+            DurableStream empty = stream("closed-empty-" + autoClaim);
             empty.create(CreateOptions.newBuilder().contentType("application/json").build());
             try (IdempotentProducer p = empty.producer(ProducerOptions.newBuilder("closer").autoClaim(autoClaim)
                     .build())) {
