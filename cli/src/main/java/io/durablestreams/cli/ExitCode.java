@@ -4,6 +4,7 @@ import io.durablestreams.client.BadRequestException;
 import io.durablestreams.client.DurableStreamException;
 import io.durablestreams.client.OffsetGoneException;
 import io.durablestreams.client.ParseException;
+import io.durablestreams.client.ProducerDuplicateException;
 import io.durablestreams.client.SequenceConflictException;
 import io.durablestreams.client.SequenceGapException;
 import io.durablestreams.client.StaleEpochException;
@@ -54,7 +55,7 @@ final class ExitCode {
         }
         if (e instanceof StreamConflictException || e instanceof StreamClosedException
                 || e instanceof SequenceConflictException || e instanceof SequenceGapException
-                || e instanceof StaleEpochException) {
+                || e instanceof StaleEpochException || e instanceof ProducerDuplicateException) {
             return CONFLICT;
         }
         if (e instanceof BadRequestException || e instanceof ParseException) {

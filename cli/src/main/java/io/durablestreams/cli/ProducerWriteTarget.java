@@ -4,13 +4,20 @@ import io.durablestreams.client.DurableStream;
 import io.durablestreams.client.DurableStreamException;
 import io.durablestreams.client.IdempotentProducer;
 import io.durablestreams.client.ProducerOptions;
+import java.io.PrintStream;
 import java.util.List;
 
 /**
  * Exactly-once appends through an {@link IdempotentProducer}. Each item is its own batch (no linger),
  * so batch {@code n} always holds item {@code n}: the sequence numbers depend on the input only, and
  * re-running the same command with the same producer id, epoch and input is deduplicated by the server
- * instead of appending twice. Requests are pipelined by the producer.
+ * instead of appending twice ({@link ProducerOptions.Builder#deduplicateAcrossRuns}). Requests are
+ * pipelined by the producer.
+ *
+ * <p>The server cannot tell a re-run from a different input written with the same id and epoch, so
+ * items it already held are reported on stderr when the target closes: they were not appended. With
+ * autoClaim each run is a new producer instance instead, which claims a fresh epoch and appends all of
+ * its input.
  */
 final class ProducerWriteTarget implements WriteTarget {
     /** Waiting for acknowledgements this often bounds the memory held by unsent items. */
@@ -18,6 +25,8 @@ final class ProducerWriteTarget implements WriteTarget {
     static final long FLUSH_EVERY_BYTES = 8L << 20;
 
     private final IdempotentProducer producer;
+    private final PrintStream err;
+    private long items;
     private int unflushedItems;
     private long unflushedBytes;
 
@@ -26,14 +35,17 @@ final class ProducerWriteTarget implements WriteTarget {
      *               instead of being sent one by one
      */
     ProducerWriteTarget(DurableStream stream, String contentType, String producerId, long epoch, boolean autoClaim,
-                        boolean atomic) {
+                        boolean atomic, PrintStream err) {
         this.producer = stream.producer(ProducerOptions.newBuilder(producerId).epoch(epoch).autoClaim(autoClaim)
+                .deduplicateAcrossRuns(!autoClaim)
                 .contentType(contentType).lingerMs(atomic ? Long.MAX_VALUE : 0).build());
+        this.err = err;
     }
 
     @Override
     public void add(byte[] item) {
         producer.append(item);
+        items++;
         unflushedItems++;
         unflushedBytes += item.length;
         if (unflushedItems >= FLUSH_EVERY_ITEMS || unflushedBytes >= FLUSH_EVERY_BYTES) {
@@ -51,6 +63,7 @@ final class ProducerWriteTarget implements WriteTarget {
     @Override
     public void addAtomically(List<byte[]> items) {
         items.forEach(producer::append);
+        this.items += items.size();
         producer.flush();
     }
 
@@ -65,13 +78,24 @@ final class ProducerWriteTarget implements WriteTarget {
         return producer.lastOffset();
     }
 
-    /** Releases the producer's threads. A failure it reports was already thrown by add or finish. */
+    /**
+     * Releases the producer's threads and reports items that were not appended because an earlier run
+     * had written them, also when the write failed part way. A failure the producer reports was already
+     * thrown by add or finish.
+     */
     @Override
     public void close() {
         try {
             producer.close();
         } catch (DurableStreamException alreadyReported) {
             // rethrowing would replace (or self-suppress) the exception the command is reporting
+        }
+        long skipped = producer.deduplicatedItems();
+        if (skipped > 0) {
+            err.println("ds write: warning: " + skipped + " of " + items + " items were not appended: producer "
+                    + producer.producerId() + " epoch " + producer.epoch() + " had already written them in an"
+                    + " earlier run (a re-run of the same input appends only what is missing; to append new data,"
+                    + " use a higher --epoch or --auto-claim)");
         }
     }
 }

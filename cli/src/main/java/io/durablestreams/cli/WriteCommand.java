@@ -27,7 +27,10 @@ import picocli.CommandLine.Parameters;
                 "Plain writes are at-most-once: a request that fails in flight is not retried. With "
                         + "--producer-id they are exactly-once: each item is sent as its own numbered batch, so "
                         + "re-running the same command with the same producer id, epoch and input appends "
-                        + "nothing twice (binary input is then cut into chunks of exactly --chunk-bytes).",
+                        + "nothing twice (binary input is then cut into chunks of exactly --chunk-bytes). Items "
+                        + "the server already held from an earlier run with that id and epoch are not appended; "
+                        + "a warning on stderr counts them, and the exit code stays 0. With --auto-claim every "
+                        + "run appends its whole input in a fresh epoch instead.",
                 ""})
 final class WriteCommand extends StreamCommand {
     @Parameters(index = "0", paramLabel = "STREAM", description = "Stream name (under /v1/stream/) or full stream URL.")
@@ -55,8 +58,9 @@ final class WriteCommand extends StreamCommand {
             + "new instance takes over the producer id (default: ${DEFAULT-VALUE}).")
     long epoch;
 
-    @Option(names = "--auto-claim", description = "When fenced by a newer epoch, continue with the next epoch instead "
-            + "of failing (for producers that keep no epoch of their own).")
+    @Option(names = "--auto-claim", description = "Claim the next epoch instead of failing or skipping when the epoch "
+            + "is taken: fenced by a newer epoch, or already used by an earlier run; the whole input is then "
+            + "appended (for producers that keep no epoch of their own).")
     boolean autoClaim;
 
     @Option(names = "--chunk-bytes", paramLabel = "BYTES", defaultValue = "65536", description = "Largest request "
@@ -84,7 +88,7 @@ final class WriteCommand extends StreamCommand {
                 jsonStream && !json && !batchJson ? "\n" : " ", data).getBytes(StandardCharsets.UTF_8));
         String offset;
         try (WriteTarget target = producerId != null
-                ? new ProducerWriteTarget(stream, type, producerId, epoch, autoClaim, batchJson)
+                ? new ProducerWriteTarget(stream, type, producerId, epoch, autoClaim, batchJson, io.err())
                 : new PlainWriteTarget(stream, type, jsonStream, chunkBytes);
              Progress progress = fromStdin ? Progress.on(io, "write", io.inBytes()) : Progress.NONE) {
             if (json) {

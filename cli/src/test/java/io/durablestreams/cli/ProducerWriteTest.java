@@ -7,7 +7,10 @@ import java.io.ByteArrayInputStream;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** {@code ds write --producer-id}: re-running the same write appends nothing twice. */
+/**
+ * {@code ds write --producer-id}: re-running the same write appends nothing twice, and says so; with
+ * {@code --auto-claim} every run appends its input.
+ */
 class ProducerWriteTest extends ServerBackedTest {
     @Test
     void sameJsonLinesWrittenTwiceAreAppendedOnce() {
@@ -20,7 +23,44 @@ class ProducerWriteTest extends ServerBackedTest {
                 "--print-offset")).stderr();
 
         assertThat(ok(ds.run("read", "orders", "--ndjson")).out()).isEqualTo(input);
-        assertThat(second).isEqualTo(first);
+        assertThat(first).doesNotContain("warning");
+        assertThat(second).isEqualTo("ds write: warning: 3 of 3 items were not appended: producer etl epoch 4 had"
+                + " already written them in an earlier run (a re-run of the same input appends only what is"
+                + " missing; to append new data, use a higher --epoch or --auto-claim)\n" + first);
+    }
+
+    @Test
+    void aRerunAfterAPartialWriteAppendsTheRestAndCountsWhatWasSkipped() {
+        ok(ds.run("create", "resumed", "-t", "application/json"));
+        ok(ds.runWithInput("1\n2\n", "write", "resumed", "--producer-id", "loader"));
+
+        String stderr = ok(ds.runWithInput("1\n2\n3\n4\n", "write", "resumed", "--producer-id", "loader")).stderr();
+
+        assertThat(stderr).startsWith("ds write: warning: 2 of 4 items were not appended: producer loader epoch 0");
+        assertThat(ok(ds.run("read", "resumed", "--ndjson")).out()).isEqualTo("1\n2\n3\n4\n");
+    }
+
+    @Test
+    void aSecondWriteWithTheSameProducerIdAndEpochIsNotAppendedAndSaysSo() {
+        ok(ds.run("create", "notes", "-t", "application/json"));
+        ok(ds.run("write", "notes", "\"first\"", "--producer-id", "p"));
+
+        Cli.Result second = ds.run("write", "notes", "\"second\"", "--producer-id", "p");
+
+        assertThat(second.code()).isEqualTo(ExitCode.OK);
+        assertThat(second.stderr()).contains("warning: 1 of 1 items were not appended", "producer p epoch 0");
+        assertThat(ok(ds.run("read", "notes", "--ndjson")).out()).isEqualTo("\"first\"\n");
+    }
+
+    @Test
+    void withAutoClaimEveryRunAppendsItsWholeInput() {
+        ok(ds.run("create", "pings", "-t", "application/json"));
+
+        String first = ok(ds.run("write", "pings", "1", "2", "--producer-id", "bot", "--auto-claim")).stderr();
+        String second = ok(ds.run("write", "pings", "1", "2", "--producer-id", "bot", "--auto-claim")).stderr();
+
+        assertThat(first + second).isEmpty();
+        assertThat(ok(ds.run("read", "pings", "--ndjson")).out()).isEqualTo("1\n2\n1\n2\n");
     }
 
     @Test
@@ -42,8 +82,9 @@ class ProducerWriteTest extends ServerBackedTest {
         ok(ds.run("create", "batches", "-t", "application/json"));
 
         ok(ds.run("write", "batches", "--batch-json", "[1,2,3]", "--producer-id", "b"));
-        ok(ds.run("write", "batches", "--batch-json", "[1,2,3]", "--producer-id", "b"));
+        String stderr = ok(ds.run("write", "batches", "--batch-json", "[1,2,3]", "--producer-id", "b")).stderr();
 
+        assertThat(stderr).contains("warning: 3 of 3 items were not appended");
         assertThat(ok(ds.run("read", "batches", "--ndjson")).out()).isEqualTo("1\n2\n3\n");
     }
 

@@ -35,6 +35,7 @@ final class Call {
     private final Map<String, String> extraHeaders = new HashMap<>();
     private final Map<String, String> extraParams = new HashMap<>();
     private int handlerCalls;
+    private volatile boolean resentAfterUnknownOutcome;
 
     Call(Transport transport, Request request) {
         this.transport = transport;
@@ -70,6 +71,16 @@ final class Call {
         return cancelled.getCount() == 0;
     }
 
+    /**
+     * Whether the request was sent again after a try whose outcome is unknown: the connection failed
+     * after the request may have been delivered, or the server answered 5xx. That earlier try may have
+     * been applied, so a producer must take a later "duplicate" answer (204) as the server having
+     * applied our own try, not as a sign that someone else used the producer's coordinates.
+     */
+    boolean resentAfterUnknownOutcome() {
+        return resentAfterUnknownOutcome;
+    }
+
     /** Headers added by an {@link ErrorHandler} decision; kept for later calls of the same read. */
     Map<String, String> extraHeaders() {
         return Map.copyOf(extraHeaders);
@@ -98,6 +109,7 @@ final class Call {
 
             DurableStreamException failure;
             long delayMs = -1;
+            boolean unknownOutcome;
             try {
                 HttpResponse<InputStream> response = send(build(uri, headers));
                 int status = response.statusCode();
@@ -111,6 +123,7 @@ final class Call {
                 byte[] body = readErrorBody(response.body());
                 Response r = new Response(status, response.headers(), body, request.url, headers, params);
                 failure = Failures.fromResponse(request.kind, r);
+                unknownOutcome = status >= 500;
                 if ((status >= 500 || status == 429) && retry < transport.retryPolicy.maxRetries()) {
                     delayMs = transport.backoff.delayMs(retry, r.header(ProtocolHeaders.RETRY_AFTER),
                             transport.clock.instant());
@@ -119,12 +132,14 @@ final class Call {
                 checkCancelled();
                 failure = new StreamNetworkException(request.method + " " + request.url + " failed: " + e,
                         0, request.url, e);
+                unknownOutcome = !neverSent(e);
                 boolean safe = request.isIdempotent() || transport.retryUnsafeAppends || neverSent(e);
                 if (safe && retry < transport.retryPolicy.maxRetries()) {
                     delayMs = transport.backoff.delayMs(retry);
                 }
             }
             if (delayMs >= 0) {
+                resentAfterUnknownOutcome |= unknownOutcome;
                 retry++;
                 sleep(delayMs);
                 continue;
@@ -133,6 +148,7 @@ final class Call {
             if (decision == null || !decision.isRetry()) {
                 throw failure;
             }
+            resentAfterUnknownOutcome |= unknownOutcome;
             extraHeaders.putAll(decision.headers());
             extraParams.putAll(decision.params());
             retry = 0;

@@ -14,7 +14,7 @@ public abstract sealed class DurableStreamException extends RuntimeException
         permits StreamNotFoundException, StreamConflictException, StreamClosedException,
         SequenceConflictException, StaleEpochException, SequenceGapException, OffsetGoneException,
         BadRequestException, ParseException, UnexpectedStatusException, StreamNetworkException,
-        ReadCancelledException, StreamResetException, IncarnationChangedException {
+        ReadCancelledException, StreamResetException, IncarnationChangedException, ProducerDuplicateException {
 
     private final int status;
     private final URI url;

@@ -7,7 +7,8 @@ import java.util.function.Consumer;
 /**
  * Sends producer batches as POSTs with {@code Producer-Id/Epoch/Seq} (§5.2.1) and maps the answers to
  * {@link ProducerPipeline.Outcome}s. Network failures and 5xx are retried by the {@link Transport} with
- * the same coordinates, which the server deduplicates.
+ * the same coordinates, which the server deduplicates; the outcome says whether that happened, because
+ * only then can a duplicate answer be the server recognising our own earlier try.
  */
 final class HttpBatchSender implements ProducerPipeline.BatchSender {
     private final DurableStream stream;
@@ -42,19 +43,33 @@ final class HttpBatchSender implements ProducerPipeline.BatchSender {
                 .header(ProtocolHeaders.STREAM_CLOSED, attempt.closeStream() ? "true" : null)
                 .header(ProtocolHeaders.STREAM_INCARNATION, attempt.incarnation())
                 .body(body.length > 0 ? body : null);
+        Call call = stream.transport().newCall(r);
         try {
-            Response response = stream.transport().execute(r);
+            Response response = call.execute();
             return new ProducerPipeline.Outcome.Accepted(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
-                    response.status() == 204, response.header(ProtocolHeaders.STREAM_INCARNATION));
+                    isDuplicate(response, body.length == 0), response.header(ProtocolHeaders.STREAM_INCARNATION),
+                    call.resentAfterUnknownOutcome());
         } catch (StaleEpochException e) {
             return new ProducerPipeline.Outcome.Stale(e);
         } catch (SequenceGapException e) {
-            return new ProducerPipeline.Outcome.Gap(e);
+            return new ProducerPipeline.Outcome.Gap(e, call.resentAfterUnknownOutcome());
         } catch (DurableStreamException e) {
             return new ProducerPipeline.Outcome.Failed(e);
         } catch (RuntimeException e) {
             return new ProducerPipeline.Outcome.Failed(new UnexpectedStatusException(
                     "producer " + producerId + " request failed: " + e, 0, stream.url(), e));
         }
+    }
+
+    /**
+     * Whether the server answered "already held" (204, §5.2.1) rather than "written". Not every 204 says
+     * that: a close without data succeeds with 204 (§5.3), as does a repeat of it (both close the
+     * stream, which is all it asks for), and a server that ignores producer headers answers a stored
+     * plain append with 204 (§5.2) and echoes no {@code Producer-Epoch}.
+     */
+    private static boolean isDuplicate(Response response, boolean closeOnly) {
+        return response.status() == 204
+                && response.header(ProtocolHeaders.PRODUCER_EPOCH) != null
+                && !(closeOnly && response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
 }

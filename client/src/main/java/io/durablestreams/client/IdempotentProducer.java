@@ -27,6 +27,13 @@ import java.util.concurrent.TimeUnit;
  * failures surface in {@link #flush()} and {@link #close()}. After a failure the producer is unusable ({@code append} and {@code flush} rethrow
  * it); create a new one, with a higher epoch if the failure was a fence ({@link StaleEpochException}).
  *
+ * <p>Each instance needs an epoch no other instance of the producer id used: a run that starts at an
+ * epoch an earlier run already wrote in would otherwise have its batches taken for retries of that run's
+ * and dropped. The producer notices (the server calls its very first try of a batch a duplicate) and
+ * fails with {@link ProducerDuplicateException}, or, with {@link ProducerOptions.Builder#autoClaim autoClaim},
+ * claims the next epoch and writes the batch there (see also
+ * {@link ProducerOptions.Builder#deduplicateAcrossRuns deduplicateAcrossRuns}).
+ *
  * <p>Incarnations (stream-incarnations extension): the producer pins the incarnation of its stream
  * handle (or, if the handle has none, the one its first acknowledged batch reports) and every batch
  * carries it, so it never writes into a stream that was deleted and created again under the same URL.
@@ -53,6 +60,8 @@ public final class IdempotentProducer implements AutoCloseable {
     private boolean closed;
     private ProducerPipeline.Attempt closeAttempt;
     private String closeOffset;
+    /** The pipeline failure last thrown to the caller, so that {@link #close()} does not throw it again. */
+    private volatile DurableStreamException thrownFailure;
 
     IdempotentProducer(DurableStream stream, ProducerOptions options, JsonCodec json) {
         this.stream = stream;
@@ -64,8 +73,7 @@ public final class IdempotentProducer implements AutoCloseable {
         this.ownExecutor = executor == null ? Executors.newCachedThreadPool(daemon("durable-streams-producer")) : null;
         this.sender = new HttpBatchSender(stream, options.producerId(), contentType, options.headers(),
                 executor != null ? executor : ownExecutor);
-        this.pipeline = new ProducerPipeline(sender, options.epoch(), options.autoClaim(), options.maxInFlight(),
-                stream.incarnation());
+        this.pipeline = new ProducerPipeline(sender, options, stream.url(), stream.incarnation());
         this.ownScheduler = options.scheduler() == null;
         this.scheduler = ownScheduler
                 ? Executors.newSingleThreadScheduledExecutor(daemon("durable-streams-linger"))
@@ -89,6 +97,16 @@ public final class IdempotentProducer implements AutoCloseable {
      */
     public String lastOffset() {
         return pipeline.lastOffset();
+    }
+
+    /**
+     * Items this producer did not write because the server already held their batch from an earlier
+     * run of the same producer id and epoch; only with {@link ProducerOptions#deduplicateAcrossRuns()},
+     * otherwise such a batch fails the producer or, with autoClaim, is written in a new epoch. Retries of
+     * this producer's own requests are not counted.
+     */
+    public long deduplicatedItems() {
+        return pipeline.deduplicatedItems();
     }
 
     /** The incarnation this producer writes to, or {@code null} while none is known. */
@@ -273,6 +291,9 @@ public final class IdempotentProducer implements AutoCloseable {
 
     private void throwIfFailed() {
         DurableStreamException failure = pipeline.failure();
+        if (failure != null) {
+            thrownFailure = failure;
+        }
         if (failure instanceof IncarnationChangedException) {
             // The list of undelivered items is complete only once nothing is pending any more.
             drain();
@@ -287,7 +308,8 @@ public final class IdempotentProducer implements AutoCloseable {
      * Flushes and releases the producer's threads. Does not close the stream (see
      * {@link #closeStream}). Idempotent.
      *
-     * @throws DurableStreamException if a batch failed (the threads are released anyway)
+     * @throws DurableStreamException if a batch failed, unless {@code append} or {@code flush} already
+     *         threw that failure (the threads are released anyway)
      */
     @Override
     public void close() {
@@ -297,8 +319,15 @@ public final class IdempotentProducer implements AutoCloseable {
             }
             closed = true;
         }
+        DurableStreamException alreadyThrown = thrownFailure;
         try {
             flush();
+        } catch (DurableStreamException e) {
+            // Thrown again from close, the very exception a flush in the same try-with-resources threw
+            // would make Java replace it with "IllegalArgumentException: Self-suppression not permitted".
+            if (alreadyThrown == null || pipeline.failure() != alreadyThrown) {
+                throw e;
+            }
         } finally {
             if (ownExecutor != null) {
                 ownExecutor.shutdown();

@@ -27,6 +27,7 @@ public final class ProducerOptions {
     private final String producerId;
     private final long epoch;
     private final boolean autoClaim;
+    private final boolean deduplicateAcrossRuns;
     private final long lingerMs;
     private final long maxBatchBytes;
     private final int maxBatchItems;
@@ -42,6 +43,7 @@ public final class ProducerOptions {
         this.producerId = b.producerId;
         this.epoch = b.epoch;
         this.autoClaim = b.autoClaim;
+        this.deduplicateAcrossRuns = b.deduplicateAcrossRuns;
         this.lingerMs = b.lingerMs;
         this.maxBatchBytes = b.maxBatchBytes;
         this.maxBatchItems = b.maxBatchItems;
@@ -69,9 +71,14 @@ public final class ProducerOptions {
         return epoch;
     }
 
-    /** Whether a fenced producer claims the next epoch by itself. */
+    /** Whether the producer claims the next epoch by itself when its epoch is taken. */
     public boolean autoClaim() {
         return autoClaim;
+    }
+
+    /** Whether batches an earlier run of this producer id and epoch already wrote count as written. */
+    public boolean deduplicateAcrossRuns() {
+        return deduplicateAcrossRuns;
     }
 
     /** How long an incomplete batch waits for more items, in milliseconds. */
@@ -126,6 +133,7 @@ public final class ProducerOptions {
         private final String producerId;
         private long epoch;
         private boolean autoClaim;
+        private boolean deduplicateAcrossRuns;
         private long lingerMs = DEFAULT_LINGER_MS;
         private long maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
         private int maxBatchItems = DEFAULT_MAX_BATCH_ITEMS;
@@ -148,13 +156,31 @@ public final class ProducerOptions {
         }
 
         /**
-         * When fenced (403), continue with the server's epoch + 1 instead of failing. Meant for
-         * ephemeral producers without stored epochs; two live instances with autoClaim keep fencing each
-         * other, so use it only when at most one instance runs at a time. Until the first batch is
-         * accepted, only one batch is in flight.
+         * Claim a new epoch instead of failing when this one is taken: when fenced (403), continue with
+         * the server's epoch + 1; when the server already holds a batch's sequence number in this epoch
+         * from another instance (see {@link ProducerDuplicateException}), continue with this epoch + 1.
+         * Unacknowledged batches are then re-sent in order in the new epoch. Meant for ephemeral
+         * producers without stored epochs, such as a program that always starts at epoch 0; two live
+         * instances with autoClaim keep fencing each other, so use it only when at most one instance
+         * runs at a time. Excludes {@link #deduplicateAcrossRuns}.
          */
         public Builder autoClaim(boolean autoClaim) {
             this.autoClaim = autoClaim;
+            return this;
+        }
+
+        /**
+         * Count batches whose sequence number the server already holds in this epoch from another
+         * instance of this producer as written, instead of failing with
+         * {@link ProducerDuplicateException}. For a run that deliberately re-sends, from the start and
+         * with the same epoch, the same input as an earlier run cut into the same batches, to append
+         * what that run did not (as {@code ds write --producer-id} does): the server keeps the earlier
+         * run's copy of each batch it holds. {@link IdempotentProducer#deduplicatedItems()} counts the
+         * items not written again. With different input, those items are silently not written: use it
+         * only for deterministic re-runs. Excludes {@link #autoClaim}.
+         */
+        public Builder deduplicateAcrossRuns(boolean deduplicateAcrossRuns) {
+            this.deduplicateAcrossRuns = deduplicateAcrossRuns;
             return this;
         }
 
@@ -251,6 +277,10 @@ public final class ProducerOptions {
             }
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight must be >= 1, was " + maxInFlight);
+            }
+            if (autoClaim && deduplicateAcrossRuns) {
+                throw new IllegalArgumentException("autoClaim and deduplicateAcrossRuns exclude each other: a batch"
+                        + " an earlier run already wrote is either written again in a new epoch or not at all");
             }
             return new ProducerOptions(this);
         }

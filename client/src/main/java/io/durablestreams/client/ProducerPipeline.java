@@ -1,5 +1,6 @@
 package io.durablestreams.client;
 
+import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,7 +17,13 @@ import java.util.function.Consumer;
  * <p>Batches are queued in order. Dispatch assigns each the current epoch and the next sequence number
  * and hands it to the {@link BatchSender}; up to {@code maxInFlight} are outstanding. Outcomes:
  * <ul>
- *   <li>accepted or duplicate: done; the producer's offset advances monotonically;</li>
+ *   <li>accepted (200), or duplicate (204) of a try of ours whose answer was lost: done; the producer's
+ *       offset advances monotonically;</li>
+ *   <li>duplicate (204) that cannot be ours, because no earlier try of the batch at these coordinates
+ *       may have been applied: another instance of the producer (an earlier run) used this epoch. With
+ *       autoClaim it is handled like a stale epoch (below) in epoch {@code epoch + 1}; with
+ *       deduplicateAcrossRuns the batch counts as written by that run; otherwise the producer fails
+ *       with {@link ProducerDuplicateException};</li>
  *   <li>sequence gap (409): a pipelined predecessor has not arrived yet; the batch is re-sent, with the
  *       same sequence number, once every predecessor is acknowledged (bounded by
  *       {@value #MAX_GAP_RETRIES} tries);</li>
@@ -29,9 +36,10 @@ import java.util.function.Consumer;
  * the first acknowledgement reports). A 412 fails the producer like any other error; the failed
  * batches are kept, in append order, for {@link #undeliveredItems()}, until
  * {@link #continueOn(String, long)} starts over on the new incarnation.
- * <b>Claim barrier:</b> while the epoch is not confirmed (autoClaim before the first accepted batch, or
- * after a re-claim), only one batch is in flight and no other batch has a sequence number, so a claim
- * never strands pipelined batches in the old epoch.
+ * <b>Claim barrier:</b> while the epoch is not confirmed (before the first accepted batch, and after a
+ * re-claim), only one batch is in flight and no other batch has a sequence number, so a claim never
+ * strands pipelined batches in the old epoch, and a producer whose epoch another instance already used
+ * fails, or moves to a new epoch, before any later batch of it is written in the old one.
  *
  * <p>Thread-safe. One lock guards all state; it is never held while calling the sender.
  */
@@ -44,11 +52,16 @@ final class ProducerPipeline {
 
     /** What the server said about one attempt. */
     sealed interface Outcome {
-        /** 200 (new data) or 204 (duplicate of an earlier attempt), with the stream's incarnation if sent. */
-        record Accepted(String nextOffset, boolean duplicate, String incarnation) implements Outcome {
-            /** From a server without the stream-incarnations extension. */
+        /**
+         * 200 (new data) or 204 (the server already held this sequence number), with the stream's
+         * incarnation if sent; {@code resentAfterUnknownOutcome}: an earlier try of this attempt may have
+         * been applied (see {@link Call#resentAfterUnknownOutcome()}).
+         */
+        record Accepted(String nextOffset, boolean duplicate, String incarnation, boolean resentAfterUnknownOutcome)
+                implements Outcome {
+            /** At the first try, from a server without the stream-incarnations extension. */
             Accepted(String nextOffset, boolean duplicate) {
-                this(nextOffset, duplicate, null);
+                this(nextOffset, duplicate, null, false);
             }
         }
 
@@ -56,8 +69,12 @@ final class ProducerPipeline {
         record Stale(StaleEpochException error) implements Outcome {
         }
 
-        /** 409 with expected/received sequence numbers. */
-        record Gap(SequenceGapException error) implements Outcome {
+        /** 409 with expected/received sequence numbers; {@code resentAfterUnknownOutcome} as in {@link Accepted}. */
+        record Gap(SequenceGapException error, boolean resentAfterUnknownOutcome) implements Outcome {
+            /** At the first try. */
+            Gap(SequenceGapException error) {
+                this(error, false);
+            }
         }
 
         /** Any other failure, after the transport's retries. */
@@ -85,6 +102,11 @@ final class ProducerPipeline {
         long seq;
         private State state = State.QUEUED;
         private int gapRetries;
+        /**
+         * Whether a try at the current (epoch, seq) may have been applied without our seeing the answer;
+         * only then is a duplicate answer our own.
+         */
+        private boolean mayBeStored;
         String resultOffset;
 
         Entry(Batch batch, boolean closeStream, long ordinal) {
@@ -99,7 +121,10 @@ final class ProducerPipeline {
     }
 
     private final BatchSender sender;
+    private final String producerId;
+    private final URI url;
     private final boolean autoClaim;
+    private final boolean deduplicateAcrossRuns;
     private final int maxInFlight;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -118,14 +143,22 @@ final class ProducerPipeline {
     private int inFlight;
     private DurableStreamException failure;
     private String lastOffset;
+    private long deduplicatedItems;
 
-    ProducerPipeline(BatchSender sender, long epoch, boolean autoClaim, int maxInFlight, String incarnation) {
+    /**
+     * @param options     the producer's id, starting epoch, autoClaim, deduplicateAcrossRuns and maxInFlight
+     * @param url         the stream, for error messages
+     * @param incarnation the incarnation to pin, or {@code null} to pin the first one reported
+     */
+    ProducerPipeline(BatchSender sender, ProducerOptions options, URI url, String incarnation) {
         this.sender = sender;
-        this.epoch = epoch;
+        this.producerId = options.producerId();
+        this.url = url;
+        this.epoch = options.epoch();
         this.incarnation = incarnation;
-        this.autoClaim = autoClaim;
-        this.maxInFlight = maxInFlight;
-        this.epochConfirmed = !autoClaim;
+        this.autoClaim = options.autoClaim();
+        this.deduplicateAcrossRuns = options.deduplicateAcrossRuns();
+        this.maxInFlight = options.maxInFlight();
     }
 
     /** Queues a batch without dispatching; call {@link #pump()} afterwards (outside caller locks). */
@@ -195,6 +228,7 @@ final class ProducerPipeline {
         for (Entry e : sequenced) {
             if (e.state != State.DONE && e.state != State.FAILED) {
                 e.state = State.QUEUED;
+                e.mayBeStored = false; // the new coordinates have not been tried yet
                 redo.add(e);
             }
         }
@@ -227,7 +261,20 @@ final class ProducerPipeline {
         lock.lock();
         try {
             inFlight--;
-            if (outcome instanceof Outcome.Accepted a) {
+            if (outcome instanceof Outcome.Accepted a && a.duplicate() && !e.mayBeStored
+                    && !a.resentAfterUnknownOutcome() && !deduplicateAcrossRuns) {
+                // Nothing of ours at these coordinates can have been applied: another instance wrote them.
+                if (autoClaim && failure == null) {
+                    e.state = State.NEEDS_NEW_EPOCH;
+                    reclaimEpoch = Math.max(reclaimEpoch, epoch + 1);
+                    reclaiming = true;
+                } else {
+                    fail(e, new ProducerDuplicateException(producerId, e.epoch, e.seq, url));
+                }
+            } else if (outcome instanceof Outcome.Accepted a) {
+                if (a.duplicate() && !e.mayBeStored && !a.resentAfterUnknownOutcome()) {
+                    deduplicatedItems += e.batch.items().size();
+                }
                 e.state = State.DONE;
                 pendingBytes -= e.batch.itemBytes();
                 e.resultOffset = a.nextOffset();
@@ -244,6 +291,7 @@ final class ProducerPipeline {
                 reclaimEpoch = Math.max(reclaimEpoch, Math.max(s.error().currentEpoch(), epoch) + 1);
                 reclaiming = true;
             } else if (outcome instanceof Outcome.Gap g) {
+                e.mayBeStored |= g.resentAfterUnknownOutcome();
                 if (reclaiming) {
                     e.state = State.NEEDS_NEW_EPOCH;
                 } else if (failure != null || ++e.gapRetries > MAX_GAP_RETRIES) {
@@ -363,7 +411,7 @@ final class ProducerPipeline {
             incarnation = newIncarnation;
             epoch = newEpoch;
             nextSeq = 0;
-            epochConfirmed = !autoClaim;
+            epochConfirmed = false;
             reclaimEpoch = 0;
         } finally {
             lock.unlock();
@@ -385,6 +433,16 @@ final class ProducerPipeline {
         lock.lock();
         try {
             return lastOffset;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Items of batches an earlier run had already written (with deduplicateAcrossRuns). */
+    long deduplicatedItems() {
+        lock.lock();
+        try {
+            return deduplicatedItems;
         } finally {
             lock.unlock();
         }

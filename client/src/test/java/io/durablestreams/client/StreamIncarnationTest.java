@@ -382,14 +382,17 @@ class StreamIncarnationTest {
         ProducerPipeline pipeline = new ProducerPipeline((attempt, onOutcome) -> {
             attempts.add(attempt);
             callbacks.add(onOutcome);
-        }, 0, false, 5, OLD);
+        }, ProducerOptions.newBuilder("p").build(), null, OLD);
+        pipeline.enqueue(new Batch(List.of("0".getBytes(StandardCharsets.UTF_8)), false), false);
+        pipeline.pump();
+        callbacks.get(0).accept(new ProducerPipeline.Outcome.Accepted(OLD_START, false)); // confirms the epoch
         for (String item : List.of("1", "2", "3")) {
             pipeline.enqueue(new Batch(List.of(item.getBytes(StandardCharsets.UTF_8)), false), false);
         }
         pipeline.pump();
-        assertThat(attempts).extracting(ProducerPipeline.Attempt::incarnation).containsOnly(OLD);
+        assertThat(attempts).hasSize(4).extracting(ProducerPipeline.Attempt::incarnation).containsOnly(OLD);
         IncarnationChangedException mismatch = new IncarnationChangedException("412", 412, null, OLD, NEW, List.of());
-        for (int i = 2; i >= 0; i--) {
+        for (int i = 3; i >= 1; i--) {
             callbacks.get(i).accept(new ProducerPipeline.Outcome.Failed(mismatch));
         }
         assertThat(pipeline.undeliveredItems()).extracting(b -> new String(b, StandardCharsets.UTF_8))

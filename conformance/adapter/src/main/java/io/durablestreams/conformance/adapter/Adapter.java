@@ -311,9 +311,14 @@ final class Adapter {
     }
 
     private ProducerOptions.Builder producerOptions(JsonNode command) {
+        boolean autoClaim = command.path("autoClaim").asBoolean(false);
         ProducerOptions.Builder b = ProducerOptions.newBuilder(text(command, "producerId"))
                 .epoch(command.path("epoch").asLong(0))
-                .autoClaim(command.path("autoClaim").asBoolean(false))
+                .autoClaim(autoClaim)
+                // The suite re-sends a batch from a new producer instance with the same id and epoch and
+                // expects the server's deduplication to count as success (client-deduplication-works):
+                // our client fails such a batch unless told that runs re-send the same input.
+                .deduplicateAcrossRuns(!autoClaim)
                 .contentType(contentTypes.getOrDefault(text(command, "path"), OCTET_STREAM));
         headers(command).forEach(b::header);
         return b;
