@@ -1,0 +1,25 @@
+package io.durablestreams.store.postgres;
+
+import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.StreamDescriptor;
+
+/**
+ * One {@code ds_stream} row: a stream's fixed configuration and its writer state as committed.
+ *
+ * @param tail position after the last committed byte
+ */
+public record StreamRow(StreamDescriptor descriptor, boolean softDeleted, long tail, boolean closed,
+                        ProducerTuple closedBy, String lastStreamSeq, long lastAccessMillis, int forkRefs) {
+
+    public String name() {
+        return descriptor.name();
+    }
+
+    public long incarnation() {
+        return descriptor.incarnation();
+    }
+
+    StreamRow withWrite(long newTail, boolean newClosed, ProducerTuple newClosedBy, String newLastStreamSeq) {
+        return new StreamRow(descriptor, softDeleted, newTail, newClosed, newClosedBy, newLastStreamSeq, lastAccessMillis, forkRefs);
+    }
+}

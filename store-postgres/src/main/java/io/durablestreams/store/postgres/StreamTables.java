@@ -1,0 +1,274 @@
+package io.durablestreams.store.postgres;
+
+import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.StreamDescriptor;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL of the stream tables, one statement per method, on a connection the caller owns (and
+ * whose transaction it controls). Every statement touches the rows of one stream, or of the
+ * streams of one group commit by name, so each keeps working when the tables are distributed by
+ * name (Citus). Not thread-safe only in the sense that a JDBC connection is not.
+ */
+final class StreamTables {
+    private static final String STREAM_COLUMNS = "name, incarnation, soft_deleted, content_type, ttl_seconds, expires_at, "
+            + "ttl_requested, expires_at_requested, created_ms, last_access_ms, source_name, source_incarnation, fork_position, "
+            + "fork_offset_requested, fork_sub_offset, restartable, fork_refs, tail, closed, closed_by_id, closed_by_epoch, "
+            + "closed_by_seq, last_stream_seq";
+
+    private StreamTables() {
+    }
+
+    /** A fresh incarnation id from the database-wide sequence. */
+    static long nextIncarnation(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('ds_incarnation_seq')");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /** The row under {@code name}, or null. */
+    static StreamRow find(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + STREAM_COLUMNS + " FROM ds_stream WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    /**
+     * Locks the rows of {@code names} for the rest of the transaction, in name order (every node
+     * locks in the same order, so two group commits cannot deadlock), and returns them by name.
+     */
+    static Map<String, StreamRow> lock(Connection c, Collection<String> names) throws SQLException {
+        Map<String, StreamRow> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT " + STREAM_COLUMNS + " FROM ds_stream WHERE name = ANY(?) ORDER BY name FOR UPDATE")) {
+            ps.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    StreamRow r = row(rs);
+                    out.put(r.name(), r);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Inserts a new stream row unless the name is taken; returns whether it was inserted. */
+    static boolean insert(Connection c, StreamDescriptor d, long tail, boolean closed, long nowMillis) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ds_stream (" + STREAM_COLUMNS + ", expires_at_ms) "
+                + "VALUES (?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL, ?) "
+                + "ON CONFLICT (name) DO NOTHING")) {
+            int i = 1;
+            ps.setString(i++, d.name());
+            ps.setLong(i++, d.incarnation());
+            ps.setString(i++, d.contentType());
+            setLong(ps, i++, d.ttlSeconds());
+            ps.setString(i++, d.expiresAt());
+            setLong(ps, i++, d.ttlRequested());
+            ps.setString(i++, d.expiresAtRequested());
+            ps.setLong(i++, d.createdAtMillis());
+            ps.setLong(i++, nowMillis);
+            ps.setString(i++, d.sourceName());
+            setLong(ps, i++, d.isFork() ? d.sourceIncarnation() : null);
+            ps.setLong(i++, d.forkPosition());
+            ps.setString(i++, d.forkOffsetRequested());
+            ps.setLong(i++, d.forkSubOffsetRequested());
+            ps.setBoolean(i++, d.restartable());
+            ps.setLong(i++, tail);
+            ps.setBoolean(i++, closed);
+            setLong(ps, i, expiresAtMillis(d.expiresAt()));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Writes the writer state of streams a group commit changed. */
+    static void updateWriterState(Connection c, Collection<StreamRow> rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ds_stream SET tail = ?, closed = ?, closed_by_id = ?, "
+                + "closed_by_epoch = ?, closed_by_seq = ?, last_stream_seq = ? WHERE name = ? AND incarnation = ?")) {
+            for (StreamRow r : rows) {
+                ps.setLong(1, r.tail());
+                ps.setBoolean(2, r.closed());
+                ProducerTuple by = r.closedBy();
+                ps.setString(3, by == null ? null : by.id());
+                setLong(ps, 4, by == null ? null : by.epoch());
+                setLong(ps, 5, by == null ? null : by.seq());
+                ps.setString(6, r.lastStreamSeq());
+                ps.setString(7, r.name());
+                ps.setLong(8, r.incarnation());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Appends chunk rows (one per accepted append with data) of one stream incarnation each. */
+    static void insertChunks(Connection c, List<PendingChunk> chunks) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO ds_chunk (name, incarnation, start_pos, end_pos, message_ends, data) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (PendingChunk ch : chunks) {
+                ps.setString(1, ch.name());
+                ps.setLong(2, ch.incarnation());
+                ps.setLong(3, ch.chunk().start());
+                ps.setLong(4, ch.chunk().end());
+                if (ch.chunk().messageEnds() == null) {
+                    ps.setNull(5, Types.ARRAY);
+                } else {
+                    ps.setArray(5, intArray(c, ch.chunk().messageEnds()));
+                }
+                ps.setBytes(6, ch.chunk().data());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A chunk to insert, with the stream incarnation it belongs to. */
+    record PendingChunk(String name, long incarnation, ChunkRow chunk) {
+    }
+
+    /** Producer states (epoch, last seq) of one stream incarnation, for the given producer ids. */
+    static Map<String, long[]> producers(Connection c, String name, long incarnation, Collection<String> ids) throws SQLException {
+        Map<String, long[]> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT producer_id, epoch, last_seq FROM ds_producer "
+                + "WHERE name = ? AND incarnation = ? AND producer_id = ANY(?)")) {
+            ps.setString(1, name);
+            ps.setLong(2, incarnation);
+            ps.setArray(3, c.createArrayOf("text", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Inserts or updates producer states: (name, incarnation, id) → (epoch, last seq). */
+    static void upsertProducers(Connection c, List<ProducerWrite> writes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ds_producer (name, incarnation, producer_id, epoch, last_seq) "
+                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, incarnation, producer_id) "
+                + "DO UPDATE SET epoch = EXCLUDED.epoch, last_seq = EXCLUDED.last_seq")) {
+            for (ProducerWrite w : writes) {
+                ps.setString(1, w.name());
+                ps.setLong(2, w.incarnation());
+                ps.setString(3, w.producer().id());
+                ps.setLong(4, w.producer().epoch());
+                ps.setLong(5, w.producer().seq());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** A producer's new state, committed with the append it accepted. */
+    record ProducerWrite(String name, long incarnation, ProducerTuple producer) {
+    }
+
+    /**
+     * The chunks of one incarnation that overlap {@code [from, to)}, in order, stopping after the
+     * first chunk that reaches {@code from + maxBytes} (a read never loads more than it can send).
+     */
+    static List<ChunkRow> chunks(Connection c, String name, long incarnation, long from, long to, long maxBytes) throws SQLException {
+        List<ChunkRow> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT start_pos, end_pos, message_ends, data FROM ds_chunk "
+                + "WHERE name = ? AND incarnation = ? AND end_pos > ? AND start_pos < ? ORDER BY start_pos")) {
+            ps.setString(1, name);
+            ps.setLong(2, incarnation);
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            ps.setFetchSize(64);
+            try (ResultSet rs = ps.executeQuery()) {
+                long limit = from + maxBytes;
+                while (rs.next()) {
+                    Array ends = rs.getArray(3);
+                    ChunkRow ch = new ChunkRow(rs.getLong(1), rs.getLong(2), ends == null ? null : ints(ends), rs.getBytes(4));
+                    out.add(ch);
+                    if (ch.end() >= limit) {
+                        break;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Deletes every row of one stream incarnation (its chunks, producers and the stream row). */
+    static void deleteIncarnation(Connection c, String name, long incarnation) throws SQLException {
+        for (String table : new String[] {"ds_chunk", "ds_producer", "ds_stream"}) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE name = ? AND incarnation = ?")) {
+                ps.setString(1, name);
+                ps.setLong(2, incarnation);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static StreamRow row(ResultSet rs) throws SQLException {
+        Long sourceIncarnation = getLong(rs, "source_incarnation");
+        StreamDescriptor d = new StreamDescriptor(rs.getString("name"), rs.getLong("incarnation"), rs.getString("content_type"),
+                getLong(rs, "ttl_seconds"), rs.getString("expires_at"), getLong(rs, "ttl_requested"),
+                rs.getString("expires_at_requested"), rs.getLong("created_ms"), rs.getString("source_name"),
+                sourceIncarnation == null ? 0 : sourceIncarnation, rs.getLong("fork_position"),
+                rs.getString("fork_offset_requested"), rs.getLong("fork_sub_offset"), rs.getBoolean("restartable"));
+        String closedById = rs.getString("closed_by_id");
+        ProducerTuple closedBy = closedById == null ? null
+                : new ProducerTuple(closedById, rs.getLong("closed_by_epoch"), rs.getLong("closed_by_seq"));
+        return new StreamRow(d, rs.getBoolean("soft_deleted"), rs.getLong("tail"), rs.getBoolean("closed"), closedBy,
+                rs.getString("last_stream_seq"), rs.getLong("last_access_ms"), rs.getInt("fork_refs"));
+    }
+
+    static Long expiresAtMillis(String rfc3339) {
+        if (rfc3339 == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(rfc3339).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Long getLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+
+    private static Array intArray(Connection c, int[] values) throws SQLException {
+        Integer[] boxed = new Integer[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return c.createArrayOf("integer", boxed);
+    }
+
+    private static int[] ints(Array a) throws SQLException {
+        Object[] values = (Object[]) a.getArray();
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = ((Number) values[i]).intValue();
+        }
+        return out;
+    }
+}
