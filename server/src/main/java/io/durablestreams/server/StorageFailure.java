@@ -2,7 +2,11 @@ package io.durablestreams.server;
 
 import io.durablestreams.engine.store.StorageException;
 
-/** Maps a storage failure to a response: a full disk is 507 Insufficient Storage, anything else 500. */
+/**
+ * Maps a storage failure to a response: a full disk is 507 Insufficient Storage; a process out of
+ * file descriptors is overload (503 with {@code Retry-After}: the request may succeed once
+ * connections close); anything else 500.
+ */
 record StorageFailure(int status, String type, String detail) {
     /** At most one log line per kind of failure every {@value} ms. */
     static final long LOG_INTERVAL_MILLIS = 10_000;
@@ -15,7 +19,20 @@ record StorageFailure(int status, String type, String detail) {
                 return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
             }
         }
+        for (Throwable t = err; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(TOO_MANY_OPEN_FILES)) {
+                return new StorageFailure(503, "overloaded", "the server is out of file descriptors; retry later");
+            }
+        }
         return new StorageFailure(500, "storage-error", "the request could not be stored");
+    }
+
+    /** How the JDK reports EMFILE/ENFILE in an IOException's message. */
+    static final String TOO_MANY_OPEN_FILES = "Too many open files";
+
+    /** Seconds a client should wait before retrying, or 0 when retrying soon would not help. */
+    int retryAfterSeconds() {
+        return status == 503 ? 1 : 0;
     }
 
     /**

@@ -188,7 +188,11 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         }
         if (err != null) {
             StorageFailure failure = StorageFailure.report(err);
-            problem(ctx, keepAlive, failure.status(), failure.type(), failure.detail());
+            FullHttpResponse answer = Responses.problem(failure.status(), failure.type(), failure.detail());
+            if (failure.retryAfterSeconds() > 0) {
+                answer.headers().set(HttpHeaderNames.RETRY_AFTER, failure.retryAfterSeconds());
+            }
+            Responses.send(ctx, standard, answer, keepAlive && failure.status() < 500);
             resumeReading(ctx);
             return;
         }

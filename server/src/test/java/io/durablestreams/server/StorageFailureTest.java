@@ -1,0 +1,29 @@
+package io.durablestreams.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.durablestreams.engine.store.StorageException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+/** Storage failures become the status a client can act on: never a 500 for overload. */
+class StorageFailureTest {
+
+    @Test
+    void runningOutOfFileDescriptorsIsOverloadNotAServerError() {
+        StorageException emfile = new StorageException("stream.meta: Too many open files",
+                new IOException("/data/streams/x/stream.meta: Too many open files"));
+        StorageFailure f = StorageFailure.of(new CompletionException(emfile));
+        assertThat(f.status()).isEqualTo(503);
+        assertThat(f.type()).isEqualTo("overloaded");
+        assertThat(f.retryAfterSeconds()).isEqualTo(1);
+    }
+
+    @Test
+    void otherIoErrorsStayStorageErrorsWithoutRetryAfter() {
+        StorageFailure f = StorageFailure.of(new StorageException("write failed", new IOException("Input/output error")));
+        assertThat(f.status()).isEqualTo(500);
+        assertThat(f.retryAfterSeconds()).isZero();
+    }
+}
