@@ -113,9 +113,25 @@ public final class DurableStreamsClient {
         private Builder() {
         }
 
-        /** Base URL against which {@link #stream(String)} resolves relative paths. */
+        /**
+         * Base URL against which {@link #stream(String)} resolves relative paths. It names the
+         * directory the streams live in, so a missing trailing slash is added:
+         * {@code http://h/v1/stream} and {@code http://h/v1/stream/} both put stream {@code chat}
+         * at {@code http://h/v1/stream/chat} (plain URI resolution would drop the last segment and
+         * send requests to {@code /v1/chat}).
+         */
         public Builder baseUrl(String baseUrl) {
-            this.baseUrl = URI.create(baseUrl);
+            URI uri = URI.create(Objects.requireNonNull(baseUrl, "baseUrl"));
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL, was " + baseUrl);
+            }
+            String path = uri.getRawPath();
+            if (path == null || !path.endsWith("/")) {
+                String withSlash = (path == null ? "" : path) + "/";
+                uri = URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + withSlash
+                        + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()));
+            }
+            this.baseUrl = uri;
             return this;
         }
 
