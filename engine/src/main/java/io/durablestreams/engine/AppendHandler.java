@@ -8,8 +8,6 @@ import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.ProducerTuple;
 import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.ProtocolHeaders;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -80,31 +78,21 @@ final class AppendHandler {
         synchronized (s) {
             checkLive(s);
             Incarnations.checkPrecondition(s, incarnation);
-            if (s.closed) {
-                if (producer != null && producer.equals(s.closedBy)) {
-                    return whenDurable(s, duplicate(s, producer, s.closedBy.seq()));
+            WriterRules.Verdict verdict = decide(s, true, typeMatches, producer, streamSeq);
+            switch (verdict.kind()) {
+                case ACCEPT -> {
+                    if (invalid != null) {
+                        throw invalid;
+                    }
                 }
-                throw closedConflict(s);
-            }
-            if (!typeMatches) {
-                throw Problem.conflict("content-type-mismatch", "Content type mismatch",
+                case CLOSE_REPEATED -> {
+                    return whenDurable(s, duplicate(s, producer, verdict.lastSeq()));
+                }
+                case CONTENT_TYPE_MISMATCH -> throw Problem.conflict("content-type-mismatch", "Content type mismatch",
                         "Content-Type " + HeaderRules.quoted(contentType) + " does not match the stream's " + s.contentType);
-            }
-            ProducerCheck check = null;
-            if (producer != null) {
-                check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
-                if (check.kind() != ProducerCheck.Kind.ACCEPT) {
-                    Response rejected = rejectProducer(s, producer, check);
-                    return check.kind() == ProducerCheck.Kind.DUPLICATE ? whenDurable(s, rejected) : done(rejected);
+                default -> {
+                    return rejected(s, producer, streamSeq, verdict);
                 }
-            }
-            if (streamSeq != null && s.lastStreamSeq != null && compareBytes(streamSeq, s.lastStreamSeq) <= 0) {
-                throw Problem.conflict("sequence-conflict", "Sequence conflict",
-                        "Sequence conflict: Stream-Seq " + HeaderRules.quoted(streamSeq) + " is not greater than the last "
-                                + HeaderRules.quoted(s.lastStreamSeq));
-            }
-            if (invalid != null) {
-                throw invalid;
             }
             stored = s.log.append(new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close));
             s.writtenTail += messages.data().length;
@@ -130,23 +118,17 @@ final class AppendHandler {
         synchronized (s) {
             checkLive(s);
             Incarnations.checkPrecondition(s, incarnation);
-            if (s.closed) {
-                if (producer == null || producer.equals(s.closedBy)) {
-                    Response r = closedOk(s);
-                    if (producer != null) {
-                        r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
-                                .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
-                    }
-                    return whenDurable(s, r);
+            WriterRules.Verdict verdict = decide(s, false, true, producer, null);
+            if (verdict.kind() == WriterRules.Kind.CLOSE_REPEATED) {
+                Response r = closedOk(s);
+                if (producer != null) {
+                    r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                            .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
                 }
-                throw closedConflict(s);
+                return whenDurable(s, r);
             }
-            if (producer != null) {
-                ProducerCheck check = ProducerCheck.of(s.producers.get(producer.id()), producer.epoch(), producer.seq());
-                if (check.kind() != ProducerCheck.Kind.ACCEPT) {
-                    Response rejected = rejectProducer(s, producer, check);
-                    return check.kind() == ProducerCheck.Kind.DUPLICATE ? whenDurable(s, rejected) : done(rejected);
-                }
+            if (!verdict.accepted()) {
+                return rejected(s, producer, null, verdict);
             }
             stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
             commitWriterState(s, producer, null, true);
@@ -229,19 +211,34 @@ final class AppendHandler {
         return r;
     }
 
-    private static Response rejectProducer(StreamState s, ProducerTuple p, ProducerCheck check) {
-        return switch (check.kind()) {
-            case DUPLICATE -> duplicate(s, p, check.lastSeq());
-            case STALE_EPOCH -> new Problem(403, "stale-producer-epoch", "Stale producer epoch",
-                    "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " is older than the current epoch " + check.currentEpoch())
-                    .with(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(check.currentEpoch())).response();
-            case EPOCH_SEQ_NOT_ZERO -> Problem.badRequest("invalid-producer-seq",
-                    "producer " + HeaderRules.quoted(p.id()) + " starts epoch " + p.epoch() + " with seq " + p.seq() + "; a new epoch must start at seq 0").response();
-            case SEQUENCE_GAP -> Problem.conflict("producer-sequence-gap", "Producer sequence gap",
-                            "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " expected seq " + check.expectedSeq() + ", received " + p.seq())
-                    .with(ProtocolHeaders.PRODUCER_EXPECTED_SEQ, Long.toString(check.expectedSeq()))
-                    .with(ProtocolHeaders.PRODUCER_RECEIVED_SEQ, Long.toString(p.seq())).response();
-            case ACCEPT -> throw new IllegalStateException("accepted producer request is not a rejection");
+    /** The verdict of {@link WriterRules} on a write under the stream lock. */
+    private static WriterRules.Verdict decide(StreamState s, boolean hasData, boolean typeMatches, ProducerTuple producer, String streamSeq) {
+        ProducerState ps = producer == null ? null : s.producers.get(producer.id());
+        return WriterRules.decide(s.closed, s.closedBy, s.lastStreamSeq, ps == null ? -1 : ps.epoch, ps == null ? -1 : ps.lastSeq,
+                hasData, typeMatches, producer, streamSeq);
+    }
+
+    /**
+     * The answer to a write {@link WriterRules} refused: a producer's duplicate once what it repeats
+     * is durable, every other refusal at once (thrown problems become their responses).
+     */
+    private CompletableFuture<Response> rejected(StreamState s, ProducerTuple p, String streamSeq, WriterRules.Verdict v) {
+        return switch (v.kind()) {
+            case DUPLICATE -> whenDurable(s, duplicate(s, p, v.lastSeq()));
+            case CLOSED -> throw closedConflict(s);
+            case STREAM_SEQ_CONFLICT -> throw Problem.conflict("sequence-conflict", "Sequence conflict",
+                    "Sequence conflict: Stream-Seq " + HeaderRules.quoted(streamSeq) + " is not greater than the last "
+                            + HeaderRules.quoted(s.lastStreamSeq));
+            case STALE_EPOCH -> done(new Problem(403, "stale-producer-epoch", "Stale producer epoch",
+                    "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " is older than the current epoch " + v.currentEpoch())
+                    .with(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(v.currentEpoch())).response());
+            case EPOCH_SEQ_NOT_ZERO -> done(Problem.badRequest("invalid-producer-seq",
+                    "producer " + HeaderRules.quoted(p.id()) + " starts epoch " + p.epoch() + " with seq " + p.seq() + "; a new epoch must start at seq 0").response());
+            case SEQUENCE_GAP -> done(Problem.conflict("producer-sequence-gap", "Producer sequence gap",
+                            "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " expected seq " + v.expectedSeq() + ", received " + p.seq())
+                    .with(ProtocolHeaders.PRODUCER_EXPECTED_SEQ, Long.toString(v.expectedSeq()))
+                    .with(ProtocolHeaders.PRODUCER_RECEIVED_SEQ, Long.toString(p.seq())).response());
+            case ACCEPT, CLOSE_REPEATED, CONTENT_TYPE_MISMATCH -> throw new IllegalStateException("not a refusal: " + v.kind());
         };
     }
 
@@ -278,11 +275,6 @@ final class AppendHandler {
         long e = HeaderRules.nonNegative(epoch, ProtocolHeaders.PRODUCER_EPOCH, HeaderRules.MAX_SAFE_INTEGER);
         long q = HeaderRules.nonNegative(seq, ProtocolHeaders.PRODUCER_SEQ, HeaderRules.MAX_SAFE_INTEGER);
         return new ProducerTuple(id, e, q);
-    }
-
-    /** Byte-wise lexicographic comparison of the UTF-8 encodings (§5.2 Stream-Seq). */
-    static int compareBytes(String a, String b) {
-        return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
