@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code ds} command: the server and the client tools in one executable. */
-@Command(name = "ds", mixinStandardHelpOptions = true, version = "ds 0.1.0",
+@Command(name = "ds", mixinStandardHelpOptions = true, version = Ds.VERSION,
         description = "Durable Streams: durable, resumable, append-only byte streams over HTTP.",
         subcommands = {ServeCommand.class, CreateCommand.class, WriteCommand.class, ReadCommand.class,
                 HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class,
@@ -26,6 +26,8 @@ import picocli.CommandLine.ScopeType;
                 "Example: ds serve & ds create demo --content-type application/json; "
                         + "ds write demo --json '{\"n\":1}'; ds read demo --follow"})
 public final class Ds implements Runnable {
+    /** What {@code ds --version} and {@code ds SUBCOMMAND --version} print. */
+    static final String VERSION = "ds 0.1.0";
     private final Io io;
 
     @CommandLine.Spec
@@ -70,7 +72,8 @@ public final class Ds implements Runnable {
                 .registerConverter(java.time.Duration.class, Durations::parse)
                 .setOut(new PrintWriter(io.out(), true))
                 .setErr(new PrintWriter(io.err(), true))
-                .setExecutionExceptionHandler(Ds::report);
+                .setExecutionExceptionHandler(Ds::report)
+                .setParameterExceptionHandler(Ds::usageError);
         cl.setDefaultValueProvider(defaults);
         configure(cl);
         return cl.execute(args);
@@ -79,6 +82,9 @@ public final class Ds implements Runnable {
     /** Usage errors exit with {@link ExitCode#USAGE}; client commands list their exit codes in --help. */
     private static void configure(CommandLine cl) {
         cl.getCommandSpec().exitCodeOnInvalidInput(ExitCode.USAGE);
+        if (cl.getCommandSpec().version().length == 0) {
+            cl.getCommandSpec().version(VERSION);
+        }
         Object command = cl.getCommandSpec().userObject();
         if (command instanceof Ds || command instanceof StreamCommand) {
             Map<String, String> codes = new LinkedHashMap<>();
@@ -89,6 +95,25 @@ public final class Ds implements Runnable {
             cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(codes);
         }
         cl.getSubcommands().values().forEach(Ds::configure);
+    }
+
+    /**
+     * A bad flag or argument: one line naming it (with picocli's "did you mean" suggestion when it has
+     * one) and where to find the usage, instead of a screenful of help that scrolls the error away.
+     */
+    private static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String name = cmd.getCommandSpec().qualifiedName();
+        err.println(name + ": " + ex.getMessage());
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            java.util.List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                err.println(name + ": did you mean " + String.join(" or ", suggestions) + "?");
+            }
+        }
+        err.println("Run '" + name + " --help' for usage.");
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** Failures become one line on stderr and an exit code; a stack trace only for what must be a bug. */

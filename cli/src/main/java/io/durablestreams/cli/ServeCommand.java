@@ -164,7 +164,11 @@ final class ServeCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Durable Streams server stopping (in-flight appends finish first, up to --shutdown-grace)");
+            System.out.flush();
             server.close();
+            System.out.println("Durable Streams server stopped");
+            System.out.flush();
             stopped.countDown();
         }, "ds-shutdown"));
         System.out.println("Durable Streams server listening on " + server.url()
