@@ -14,21 +14,15 @@ record StorageFailure(int status, String type, String detail) {
             LOG_INTERVAL_MILLIS, System::currentTimeMillis);
 
     static StorageFailure of(Throwable err) {
-        for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t instanceof StorageException se && se.diskFull()) {
-                return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
-            }
+        StorageException storage = storageCause(err);
+        if (storage != null && storage.diskFull()) {
+            return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
         }
-        for (Throwable t = err; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(TOO_MANY_OPEN_FILES)) {
-                return new StorageFailure(503, "overloaded", "the server is out of file descriptors; retry later");
-            }
+        if (storage != null && storage.outOfFileDescriptors()) {
+            return new StorageFailure(503, "overloaded", "the server is out of file descriptors; retry later");
         }
         return new StorageFailure(500, "storage-error", "the request could not be stored");
     }
-
-    /** How the JDK reports EMFILE/ENFILE in an IOException's message. */
-    static final String TOO_MANY_OPEN_FILES = "Too many open files";
 
     /** Seconds a client should wait before retrying, or 0 when retrying soon would not help. */
     int retryAfterSeconds() {

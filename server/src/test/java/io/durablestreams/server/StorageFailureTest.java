@@ -13,7 +13,12 @@ class StorageFailureTest {
     @Test
     void runningOutOfFileDescriptorsIsOverloadNotAServerError() {
         StorageException emfile = new StorageException("stream.meta: Too many open files",
-                new IOException("/data/streams/x/stream.meta: Too many open files"));
+                new IOException("/data/streams/x/stream.meta: Too many open files")) {
+            @Override
+            public boolean outOfFileDescriptors() {
+                return true;
+            }
+        };
         StorageFailure f = StorageFailure.of(new CompletionException(emfile));
         assertThat(f.status()).isEqualTo(503);
         assertThat(f.type()).isEqualTo("overloaded");
@@ -22,7 +27,8 @@ class StorageFailureTest {
 
     @Test
     void otherIoErrorsStayStorageErrorsWithoutRetryAfter() {
-        StorageFailure f = StorageFailure.of(new StorageException("write failed", new IOException("Input/output error")));
+        // the store classifies; a message that merely mentions descriptors is not overload
+        StorageFailure f = StorageFailure.of(new StorageException("write failed: Too many open files", new IOException("Input/output error")));
         assertThat(f.status()).isEqualTo(500);
         assertThat(f.retryAfterSeconds()).isZero();
     }

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 /**
  * A store could not do what was asked because of the storage underneath (I/O error, full disk).
  * An append that fails with it was not acknowledged and, by the store's contract, left nothing
- * visible; the server answers 507 when {@link #diskFull()}, else 500.
+ * visible; the server answers 507 when {@link #diskFull()}, 503 when {@link #outOfFileDescriptors()}, else 500.
  */
 public class StorageException extends UncheckedIOException {
     public StorageException(String message, IOException cause) {
@@ -15,6 +15,14 @@ public class StorageException extends UncheckedIOException {
 
     /** True when the device is full ({@code ENOSPC}): retrying after space is freed may succeed. */
     public boolean diskFull() {
+        return false;
+    }
+
+    /**
+     * True when the process has no file descriptor left ({@code EMFILE}/{@code ENFILE}): overload,
+     * not damage; retrying once connections or files are closed may succeed.
+     */
+    public boolean outOfFileDescriptors() {
         return false;
     }
 }

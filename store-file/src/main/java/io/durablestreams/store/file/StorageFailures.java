@@ -10,7 +10,7 @@ import java.nio.file.NotDirectoryException;
 
 /**
  * The single funnel for I/O errors (policy: {@link StorageIOException}). Classifies an
- * {@link IOException} as disk-full or other, and after a failed {@code fsync} turns the whole
+ * {@link IOException} as disk-full, out of file descriptors or other, and after a failed {@code fsync} turns the whole
  * store read-only until restart: a failed {@code fsync} is never retried.
  *
  * <p>Thread-safe.
@@ -19,6 +19,8 @@ final class StorageFailures {
     private static final System.Logger LOG = System.getLogger(StorageFailures.class.getName());
     /** Text of {@code ENOSPC} as the JDK reports it: {@value}. */
     private static final String NO_SPACE = "No space left on device";
+    /** Text of {@code EMFILE} and {@code ENFILE} as the JDK reports them: {@value}. */
+    private static final String NO_DESCRIPTORS = "Too many open files";
 
     private volatile StorageIOException fatal;
 
@@ -30,7 +32,9 @@ final class StorageFailures {
     /** The typed exception for an I/O error outside the append path (no store-wide effect). */
     static StorageIOException wrap(IOException e, String what) {
         String message = what + ": " + describe(e);
-        return isDiskFull(e) ? new StorageFullException(message, e) : new StorageIOException(message, e);
+        return mentions(e, NO_SPACE) ? new StorageFullException(message, e)
+                : mentions(e, NO_DESCRIPTORS) ? new OutOfFileDescriptorsException(message, e)
+                : new StorageIOException(message, e);
     }
 
     /** Records a failed {@code fsync}: from now on the store refuses every append. */
@@ -68,9 +72,9 @@ final class StorageFailures {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private static boolean isDiskFull(IOException e) {
+    private static boolean mentions(IOException e, String errnoText) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(NO_SPACE)) {
+            if (t.getMessage() != null && t.getMessage().contains(errnoText)) {
                 return true;
             }
         }
