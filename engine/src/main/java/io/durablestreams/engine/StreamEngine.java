@@ -250,6 +250,11 @@ public final class StreamEngine implements AutoCloseable {
         storage.onSync(listener);
     }
 
+    /** See {@link StreamStorage#available}. */
+    public boolean storageAvailable() {
+        return storage.available();
+    }
+
     /** See {@link StreamStorage#storedBytes}. */
     public long storedBytes() {
         return storage.storedBytes();

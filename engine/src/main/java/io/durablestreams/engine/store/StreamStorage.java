@@ -43,6 +43,14 @@ public interface StreamStorage extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Whether the store can serve requests now (a networked store: whether its database answered
+     * recently). Answered from memory — {@code /readyz} calls it on an event loop.
+     */
+    default boolean available() {
+        return true;
+    }
+
     /** Finishes the operations in flight (their futures complete), then releases everything. */
     @Override
     void close();
