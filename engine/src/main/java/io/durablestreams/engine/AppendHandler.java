@@ -6,6 +6,7 @@ import io.durablestreams.engine.json.JsonMessages;
 import io.durablestreams.engine.live.Waiter;
 import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.ProducerTuple;
+import io.durablestreams.engine.store.SharedStreams;
 import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.util.List;
@@ -23,11 +24,14 @@ final class AppendHandler {
     private final StreamRegistry registry;
     private final LongSupplier clock;
     private final java.util.function.Consumer<String> changed;
+    /** The store that decides every write when nodes share it; null when this node's lock does. */
+    private final SharedStreams shared;
 
-    AppendHandler(StreamRegistry registry, LongSupplier clock, java.util.function.Consumer<String> changed) {
+    AppendHandler(StreamRegistry registry, LongSupplier clock, java.util.function.Consumer<String> changed, SharedStreams shared) {
         this.registry = registry;
         this.clock = clock;
         this.changed = changed;
+        this.shared = shared;
     }
 
     CompletableFuture<Response> handle(Request req) {
@@ -46,6 +50,9 @@ final class AppendHandler {
         s.touch(clock.getAsLong());
         String incarnation = req.header(ProtocolHeaders.STREAM_INCARNATION);
         if (body.length == 0) {
+            if (shared != null) {
+                return appendShared(s, new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true), true, null, incarnation, contentType);
+            }
             return closeOnly(s, producer, incarnation);
         }
         boolean typeMatches = ContentTypes.sameType(contentType, s.contentType);
@@ -65,7 +72,83 @@ final class AppendHandler {
                 messages = new JsonMessages.Split(body, new int[] {body.length});
             }
         }
+        if (shared != null) {
+            AppendEntry entry = messages == null ? new AppendEntry(body, new int[] {body.length}, producer, streamSeq, close)
+                    : new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close);
+            return appendShared(s, entry, typeMatches, invalid, incarnation, contentType);
+        }
         return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation);
+    }
+
+    /**
+     * A write to a stream nodes share: the store decides it against the committed writer state
+     * (the same {@link WriterRules}, under its own lock of the stream) and commits it; this node
+     * answers from that decision and, for an accepted write, makes it visible here and wakes the
+     * readers here (other nodes' readers are woken by the store's notification). An invalid JSON
+     * body is decided without storing: refusals that come first in protocol order still win.
+     */
+    private CompletableFuture<Response> appendShared(StreamState s, AppendEntry entry, boolean typeMatches, Problem invalid,
+                                                     String incarnation, String contentType) {
+        checkLive(s);
+        Incarnations.checkPrecondition(s, incarnation);
+        ProducerTuple producer = entry.producer();
+        boolean closeOnly = !entry.hasData();
+        return registry.track(shared.write(s.log, entry, typeMatches, invalid != null)).thenApply(result -> {
+            WriterRules.Verdict verdict = result.verdict();
+            List<Waiter> toWake = s.committed(result.tail(), result.closed(), result.closedBy(), result.lastStreamSeq(), false, 0);
+            toWake.forEach(Waiter::wake);
+            Tail tail = new Tail(s.offsetOf(result.tail()).toString(), result.closed(), result.lastStreamSeq());
+            switch (verdict.kind()) {
+                case ACCEPT -> {
+                    if (invalid != null) {
+                        throw invalid;
+                    }
+                    changed.accept(s.name);
+                    return accepted(s, producer, entry.close(), closeOnly, tail);
+                }
+                case CLOSE_REPEATED -> {
+                    if (closeOnly) {
+                        return withProducer(closedOk(s, tail), producer, producer == null ? -1 : producer.seq());
+                    }
+                    return duplicate(s, producer, verdict.lastSeq(), tail);
+                }
+                case CONTENT_TYPE_MISMATCH -> throw contentTypeMismatch(s, contentType);
+                default -> {
+                    return rejected(s, producer, entry.streamSeq(), verdict, tail).join();
+                }
+            }
+        });
+    }
+
+    /** The writer state a response describes: the tail as an offset, closure, the last Stream-Seq. */
+    private record Tail(String nextOffset, boolean closed, String lastStreamSeq) {
+        static Tail of(StreamState s) {
+            return new Tail(s.offsetOf(s.writtenTail).toString(), s.closed, s.lastStreamSeq);
+        }
+    }
+
+    private static Problem contentTypeMismatch(StreamState s, String contentType) {
+        return Problem.conflict("content-type-mismatch", "Content type mismatch",
+                "Content-Type " + HeaderRules.quoted(contentType) + " does not match the stream's " + s.contentType);
+    }
+
+    /** The answer to an accepted write: 200 with the producer's numbers, else 204; the new tail. */
+    private static Response accepted(StreamState s, ProducerTuple producer, boolean close, boolean closeOnly, Tail tail) {
+        Response ok = Incarnations.tag(new Response(producer != null && !closeOnly ? 200 : 204), s)
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset());
+        withProducer(ok, producer, producer == null ? -1 : producer.seq());
+        if (close) {
+            ok.header(ProtocolHeaders.STREAM_CLOSED, "true");
+        }
+        return ok;
+    }
+
+    private static Response withProducer(Response r, ProducerTuple producer, long seq) {
+        if (producer != null) {
+            r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
+                    .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(seq));
+        }
+        return r;
     }
 
     private CompletableFuture<Response> append(StreamState s, String contentType, boolean typeMatches,
@@ -86,27 +169,18 @@ final class AppendHandler {
                     }
                 }
                 case CLOSE_REPEATED -> {
-                    return whenDurable(s, duplicate(s, producer, verdict.lastSeq()));
+                    return whenDurable(s, duplicate(s, producer, verdict.lastSeq(), Tail.of(s)));
                 }
-                case CONTENT_TYPE_MISMATCH -> throw Problem.conflict("content-type-mismatch", "Content type mismatch",
-                        "Content-Type " + HeaderRules.quoted(contentType) + " does not match the stream's " + s.contentType);
+                case CONTENT_TYPE_MISMATCH -> throw contentTypeMismatch(s, contentType);
                 default -> {
-                    return rejected(s, producer, streamSeq, verdict);
+                    return rejected(s, producer, streamSeq, verdict, Tail.of(s));
                 }
             }
             stored = s.log.append(new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close));
             s.writtenTail += messages.data().length;
             newTail = s.writtenTail;
             commitWriterState(s, producer, streamSeq, close);
-            ok = Incarnations.tag(new Response(producer != null ? 200 : 204), s)
-                    .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(newTail).toString());
-            if (producer != null) {
-                ok.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
-                        .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
-            }
-            if (close) {
-                ok.header(ProtocolHeaders.STREAM_CLOSED, "true");
-            }
+            ok = accepted(s, producer, close, false, Tail.of(s));
         }
         return publishWhenStored(s, stored, newTail, close, ok);
     }
@@ -120,26 +194,15 @@ final class AppendHandler {
             Incarnations.checkPrecondition(s, incarnation);
             WriterRules.Verdict verdict = decide(s, false, true, producer, null);
             if (verdict.kind() == WriterRules.Kind.CLOSE_REPEATED) {
-                Response r = closedOk(s);
-                if (producer != null) {
-                    r.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
-                            .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
-                }
-                return whenDurable(s, r);
+                return whenDurable(s, withProducer(closedOk(s, Tail.of(s)), producer, producer == null ? -1 : producer.seq()));
             }
             if (!verdict.accepted()) {
-                return rejected(s, producer, null, verdict);
+                return rejected(s, producer, null, verdict, Tail.of(s));
             }
             stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
             commitWriterState(s, producer, null, true);
             tail = s.writtenTail;
-            ok = Incarnations.tag(new Response(204), s)
-                    .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(tail).toString())
-                    .header(ProtocolHeaders.STREAM_CLOSED, "true");
-            if (producer != null) {
-                ok.header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
-                        .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(producer.seq()));
-            }
+            ok = accepted(s, producer, true, true, Tail.of(s));
         }
         return publishWhenStored(s, stored, tail, true, ok);
     }
@@ -200,12 +263,12 @@ final class AppendHandler {
         return out;
     }
 
-    private static Response duplicate(StreamState s, ProducerTuple producer, long lastSeq) {
+    private static Response duplicate(StreamState s, ProducerTuple producer, long lastSeq, Tail tail) {
         Response r = Incarnations.tag(new Response(204), s)
                 .header(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(producer.epoch()))
                 .header(ProtocolHeaders.PRODUCER_SEQ, Long.toString(lastSeq))
-                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString());
-        if (s.closed) {
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset());
+        if (tail.closed()) {
             r.header(ProtocolHeaders.STREAM_CLOSED, "true");
         }
         return r;
@@ -222,13 +285,13 @@ final class AppendHandler {
      * The answer to a write {@link WriterRules} refused: a producer's duplicate once what it repeats
      * is durable, every other refusal at once (thrown problems become their responses).
      */
-    private CompletableFuture<Response> rejected(StreamState s, ProducerTuple p, String streamSeq, WriterRules.Verdict v) {
+    private CompletableFuture<Response> rejected(StreamState s, ProducerTuple p, String streamSeq, WriterRules.Verdict v, Tail tail) {
         return switch (v.kind()) {
-            case DUPLICATE -> whenDurable(s, duplicate(s, p, v.lastSeq()));
-            case CLOSED -> throw closedConflict(s);
+            case DUPLICATE -> shared != null ? done(duplicate(s, p, v.lastSeq(), tail)) : whenDurable(s, duplicate(s, p, v.lastSeq(), tail));
+            case CLOSED -> throw closedConflict(s, tail);
             case STREAM_SEQ_CONFLICT -> throw Problem.conflict("sequence-conflict", "Sequence conflict",
                     "Sequence conflict: Stream-Seq " + HeaderRules.quoted(streamSeq) + " is not greater than the last "
-                            + HeaderRules.quoted(s.lastStreamSeq));
+                            + HeaderRules.quoted(tail.lastStreamSeq()));
             case STALE_EPOCH -> done(new Problem(403, "stale-producer-epoch", "Stale producer epoch",
                     "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " is older than the current epoch " + v.currentEpoch())
                     .with(ProtocolHeaders.PRODUCER_EPOCH, Long.toString(v.currentEpoch())).response());
@@ -242,16 +305,16 @@ final class AppendHandler {
         };
     }
 
-    private static Response closedOk(StreamState s) {
+    private static Response closedOk(StreamState s, Tail tail) {
         return Incarnations.tag(new Response(204), s)
-                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString())
+                .header(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset())
                 .header(ProtocolHeaders.STREAM_CLOSED, "true");
     }
 
-    private static Problem closedConflict(StreamState s) {
+    private static Problem closedConflict(StreamState s, Tail tail) {
         return Problem.conflict("stream-closed", "Stream is closed", "stream " + Problem.clip(s.name) + " is closed; appends are rejected")
                 .with(ProtocolHeaders.STREAM_CLOSED, "true")
-                .with(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.writtenTail).toString());
+                .with(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset());
     }
 
     /** Parses the producer trio: all or none, non-empty id, safe integers (§5.2.1). */

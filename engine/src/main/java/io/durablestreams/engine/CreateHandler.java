@@ -98,7 +98,7 @@ final class CreateHandler {
     }
 
     /** {@code Stream-Forked-From} is a URL path on this server; streams are keyed below the root. */
-    private static String sourceName(String header, Request req) {
+    static String sourceName(String header, Request req) {
         String value = header.trim();
         String root = rootPath(req.baseUrl());
         if (value.startsWith(root)) {

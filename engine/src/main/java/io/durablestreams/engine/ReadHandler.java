@@ -4,6 +4,7 @@ import io.durablestreams.engine.http.LiveContext;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.engine.live.Waiter;
+import io.durablestreams.engine.store.DataNotLoaded;
 import io.durablestreams.engine.store.FileSlice;
 import io.durablestreams.protocol.ContentTypes;
 import io.durablestreams.protocol.Cursor;
@@ -265,6 +266,7 @@ final class ReadHandler {
         private final LiveContext live;
         private final CompletableFuture<Response> result = new CompletableFuture<>();
         private Runnable cancelTimer;
+        private boolean timedOut;
 
         LongPoll(Request req, StreamState s, long position, String token, String clientCursor) {
             this.req = req;
@@ -287,17 +289,32 @@ final class ReadHandler {
             if (result.isDone()) {
                 return;
             }
-            if (s.addWaiter(this, position)) {
+            try {
+                parkOrAnswer();
+            } catch (DataNotLoaded n) {
+                // a shared store is loading the data to answer with: try again once it is in memory
+                n.until.whenComplete((v, e) -> {
+                    if (e != null) {
+                        finishExceptionally(e);
+                    } else {
+                        live.executor().execute(this::park);
+                    }
+                });
+            }
+        }
+
+        private void parkOrAnswer() {
+            if (!timedOut && s.addWaiter(this, position)) {
                 if (registry.shuttingDown()) {
                     // registered after shutdown drained the waiters: nobody will wake us
                     s.removeWaiter(this);
                     finish(noContent(s, position, false, cursor.next(clientCursor)));
                 }
-            } else {
-                // registration fails only when there is something to answer: data, EOF or a gone stream
-                Response now = longPollNow(req, s, position, token, clientCursor);
-                finish(now != null ? now : noContent(s, position, false, cursor.next(clientCursor)));
+                return;
             }
+            // registration fails only when there is something to answer: data, EOF or a gone stream
+            Response now = longPollNow(req, s, position, token, clientCursor);
+            finish(now != null ? now : noContent(s, position, false, cursor.next(clientCursor)));
         }
 
         @Override
@@ -310,8 +327,15 @@ final class ReadHandler {
                 return;
             }
             s.removeWaiter(this);
-            Response now = longPollNow(req, s, position, token, clientCursor);
-            finish(now != null ? now : noContent(s, position, false, cursor.next(clientCursor)));
+            timedOut = true;
+            park(); // answers at once: with what arrived, or with 204 now that the timer has fired
+        }
+
+        private void finishExceptionally(Throwable e) {
+            if (cancelTimer != null) {
+                cancelTimer.run();
+            }
+            result.completeExceptionally(e);
         }
 
         private void finish(Response r) {

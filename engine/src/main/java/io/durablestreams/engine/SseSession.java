@@ -75,7 +75,15 @@ final class SseSession implements SseBody, Waiter {
             boolean closed = s.closeVisible;
             long tail = s.visibleTail;
             if (position < tail) {
-                StreamState.SseFrame frame = dataEvent(tail);
+                StreamState.SseFrame frame;
+                try {
+                    frame = dataEvent(tail);
+                } catch (io.durablestreams.engine.store.DataNotLoaded n) {
+                    // a shared store is loading the data: go on once it is in memory
+                    flush();
+                    n.until.whenComplete((v, e) -> live.executor().execute(e == null ? this::pump : this::finish));
+                    return;
+                }
                 flushPending();
                 sink.write(ByteBuffer.wrap(frame.event()).asReadOnlyBuffer());
                 position = frame.end();

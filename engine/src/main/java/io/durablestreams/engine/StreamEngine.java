@@ -3,6 +3,8 @@ package io.durablestreams.engine;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.engine.store.ControlStore;
+import io.durablestreams.engine.store.DataNotLoaded;
+import io.durablestreams.engine.store.StorageConflict;
 import io.durablestreams.engine.store.StorageException;
 import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryControlStore;
@@ -27,6 +29,10 @@ public final class StreamEngine implements AutoCloseable {
     private final EngineConfig config;
     private final StreamStorage storage;
     private final StreamRegistry registry;
+    /** The store that is the truth for every stream when nodes share it; null for a local store. */
+    private final io.durablestreams.engine.store.SharedStreams shared;
+    private final SharedLoader loader;
+    private final LongSupplier clock;
     private final CreateHandler create;
     private final AppendHandler append;
     private final ReadHandler read;
@@ -52,11 +58,14 @@ public final class StreamEngine implements AutoCloseable {
                         LongSupplier clockMillis, RandomGenerator random) {
         this.config = config;
         this.storage = storage;
-        this.registry = new StreamRegistry(clockMillis);
+        this.clock = clockMillis;
+        this.shared = storage.shared();
+        this.registry = new StreamRegistry(clockMillis, shared);
         registry.restore(storage.recover());
+        this.loader = shared == null ? null : new SharedLoader(shared, registry, config);
         this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot, webhooks);
         this.create = new CreateHandler(registry, storage, clockMillis, subscriptions::streamChanged);
-        this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged);
+        this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged, shared);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ds-expiry-sweeper");
@@ -89,12 +98,52 @@ public final class StreamEngine implements AutoCloseable {
         return dispatch(decoded);
     }
 
+    /** How often one request is run again because a shared store changed under it before it applied anything. */
+    static final int MAX_ATTEMPTS = 8;
+
+    private CompletableFuture<Response> dispatch(Request request) {
+        return dispatch(request, 0);
+    }
+
+    /**
+     * Runs one request; with a shared store, first loads what it touches as committed now. A
+     * problem thrown while the request waited becomes its response; a {@link StorageConflict}
+     * (the shared store changed under the request, nothing applied) runs it again.
+     */
+    private CompletableFuture<Response> dispatch(Request request, int attempt) {
+        CompletableFuture<Response> out;
+        if (loader != null && !SubscriptionManager.isReserved(request.stream())) {
+            Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
+            out = loader.load(request).thenComposeAsync(v -> run(request, attempt), executor);
+        } else {
+            out = run(request, attempt);
+        }
+        if (out.isDone() && !out.isCompletedExceptionally()) {
+            return out;
+        }
+        return out.exceptionallyCompose(e -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof Problem p) {
+                return CompletableFuture.completedFuture(p.response());
+            }
+            if (cause instanceof StorageConflict && attempt < MAX_ATTEMPTS) {
+                return dispatch(request, attempt + 1);
+            }
+            if (cause instanceof StorageConflict) {
+                return CompletableFuture.completedFuture(new Problem(503, "contended", "Stream contended",
+                        "the stream changed under the request too often; retry").with("retry-after", "1").response());
+            }
+            return CompletableFuture.failedFuture(cause);
+        });
+    }
+
     /**
      * Runs one request. A stream that is not ready (being created or deleted, or its log loading)
      * throws {@link NotReady} before anything changed; the request then runs again, on its own
-     * executor, once the stream may be ready — no thread waits meanwhile.
+     * executor, once the stream may be ready — no thread waits meanwhile. So does a read whose data
+     * a shared store has not loaded into memory ({@link DataNotLoaded}).
      */
-    private CompletableFuture<Response> dispatch(Request request) {
+    private CompletableFuture<Response> run(Request request, int attempt) {
         try {
             if (SubscriptionManager.isReserved(request.stream())) {
                 return subscriptions.handle(request);
@@ -111,7 +160,13 @@ public final class StreamEngine implements AutoCloseable {
             };
         } catch (NotReady n) {
             Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
-            return n.until.thenComposeAsync(v -> dispatch(request), executor);
+            return n.until.thenComposeAsync(v -> dispatch(request, attempt), executor);
+        } catch (DataNotLoaded n) {
+            Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
+            if (attempt >= MAX_ATTEMPTS) {
+                return CompletableFuture.failedFuture(new StorageConflict("the data of the read kept leaving the cache"));
+            }
+            return n.until.thenComposeAsync(v -> dispatch(request, attempt + 1), executor);
         } catch (Problem p) {
             return CompletableFuture.completedFuture(p.response());
         } catch (StorageException e) {
@@ -238,6 +293,10 @@ public final class StreamEngine implements AutoCloseable {
     /** Expires and reclaims every stream past its TTL or Expires-At now; returns how many. */
     public int sweepExpired() {
         try {
+            if (shared != null) {
+                registry.sweep();
+                return shared.sweepExpired(clock.getAsLong()).join();
+            }
             return registry.sweep();
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "expiry sweep failed", e);

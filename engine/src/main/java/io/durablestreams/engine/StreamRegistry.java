@@ -2,6 +2,8 @@ package io.durablestreams.engine;
 
 import io.durablestreams.engine.live.Waiter;
 import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.SharedStream;
+import io.durablestreams.engine.store.SharedStreams;
 import io.durablestreams.engine.store.StreamDescriptor;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,9 +36,101 @@ final class StreamRegistry {
     private final LongSupplier clock;
     private final AtomicInteger pendingWrites = new AtomicInteger();
     private volatile boolean shuttingDown;
+    /** The shared store that is the truth for every stream, or null when this registry is (a local store). */
+    private final SharedStreams shared;
+    /** Numbers loads from a shared store, so an older load never undoes what a newer one found. */
+    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
 
     StreamRegistry(LongSupplier clock) {
+        this(clock, null);
+    }
+
+    StreamRegistry(LongSupplier clock, SharedStreams shared) {
         this.clock = clock;
+        this.shared = shared;
+    }
+
+    /** Shared stores: the number to pass to {@link #reconcile} for a load that starts now. */
+    long beginLoad() {
+        return loads.incrementAndGet();
+    }
+
+    /**
+     * Shared stores: makes this node's entry for {@code name} what the store committed
+     * ({@code committed} null: no stream has the name), waking the readers of anything that
+     * changed; returns the entry. Loads finish in any order, so a load never replaces a newer
+     * incarnation with an older one, never moves a tail back, and removes an entry only if the
+     * entry was created by an earlier load ({@code load} from {@link #beginLoad}).
+     */
+    StreamState reconcile(String name, SharedStream committed, long load) {
+        for (;;) {
+            StreamState current = streams.get(name);
+            if (committed == null) {
+                if (current != null && current.loadedBy < load && current.settling == null) {
+                    evict(current);
+                }
+                return null;
+            }
+            StreamDescriptor d = committed.descriptor();
+            if (current != null && current.incarnation >= d.incarnation()) {
+                if (current.incarnation == d.incarnation()) {
+                    if (committed.source() != null) {
+                        reconcile(committed.source().descriptor().name(), committed.source(), load);
+                    }
+                    wake(current.committed(committed.tail(), committed.closed(), committed.closedBy(),
+                            committed.lastStreamSeq(), committed.softDeleted(), committed.lastAccessMillis()));
+                }
+                return current;
+            }
+            StreamState source = committed.source() == null ? null
+                    : reconcile(committed.source().descriptor().name(), committed.source(), load);
+            if (d.isFork() && (source == null || source.incarnation != d.sourceIncarnation())) {
+                return current; // the source changed between the loads: the next load settles it
+            }
+            StreamState fresh = new StreamState(d, source, committed.log(), committed.lastAccessMillis());
+            fresh.loadedBy = load;
+            fresh.committed(committed.tail(), committed.closed(), committed.closedBy(), committed.lastStreamSeq(),
+                    committed.softDeleted(), committed.lastAccessMillis());
+            if (current == null ? streams.putIfAbsent(name, fresh) == null : streams.replace(name, current, fresh)) {
+                if (current != null) {
+                    evict(current);
+                }
+                return fresh;
+            }
+        }
+    }
+
+    /** Shared stores: forgets a stream this node cached (it was deleted or replaced); its readers wake and see it gone. */
+    private void evict(StreamState s) {
+        List<Waiter> toWake;
+        synchronized (s) {
+            s.removed = true;
+            toWake = s.drainWaiters();
+        }
+        streams.remove(s.name, s);
+        wake(toWake);
+    }
+
+    private static void wake(List<Waiter> waiters) {
+        for (Waiter w : waiters) {
+            w.wake();
+        }
+    }
+
+    /** Shared stores: the cached entries that live readers on this node wait on. */
+    List<StreamState> watched() {
+        List<StreamState> out = new ArrayList<>();
+        for (StreamState s : streams.values()) {
+            if (s.waiterCount() > 0) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** The cached entry under {@code name}, whatever its state, without expiry or waiting; or null. */
+    StreamState cached(String name) {
+        return streams.get(name);
     }
 
     /** The stream as a client may use it: throws 404 when absent or expired, 410 when soft-deleted. */
@@ -107,6 +201,10 @@ final class StreamRegistry {
      */
     int sweep() {
         long now = clock.getAsLong();
+        if (shared != null) {
+            forgetIdle(now);
+            return 0; // the store finds and deletes expired streams itself (every node's, not just cached ones)
+        }
         int expired = 0;
         for (StreamState s : streams.values()) {
             try {
@@ -123,6 +221,17 @@ final class StreamRegistry {
             }
         }
         return expired;
+    }
+
+    /** Shared stores: entries idle this long are dropped from this node's cache (the store still has them). */
+    static final long IDLE_CACHE_MILLIS = 120_000;
+
+    private void forgetIdle(long now) {
+        for (StreamState s : streams.values()) {
+            if (now - s.lastAccessMillis > IDLE_CACHE_MILLIS && s.waiterCount() == 0 && s.settling == null) {
+                streams.remove(s.name, s);
+            }
+        }
     }
 
     /**
@@ -144,6 +253,7 @@ final class StreamRegistry {
     /** Publishes a durably created stream (or nothing, when {@code created} is null), then frees the claim. */
     void endCreation(String name, CompletableFuture<Void> claim, StreamState created) {
         if (created != null) {
+            created.loadedBy = beginLoad(); // a shared store's load that began before this sees no stream: it must not evict this one
             streams.put(name, created);
         }
         creations.remove(name, claim);
@@ -157,6 +267,9 @@ final class StreamRegistry {
      * gone from this run either way).
      */
     CompletableFuture<Void> delete(StreamState s) {
+        if (shared != null) {
+            return deleteShared(s);
+        }
         CompletableFuture<Void> settled = new CompletableFuture<>();
         CompletableFuture<Void> marked = null;
         List<Waiter> toWake;
@@ -184,6 +297,39 @@ final class StreamRegistry {
             }
             settled.complete(null);
         }));
+    }
+
+    /**
+     * Shared stores decide soft or hard deletion themselves (forks may live on other nodes); this
+     * node then forgets the stream, and the next load sees what the store holds. Other requests
+     * for the stream on this node wait until the deletion is committed.
+     */
+    private CompletableFuture<Void> deleteShared(StreamState s) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        synchronized (s) {
+            CompletableFuture<Void> pending = s.settling;
+            if (pending != null && !pending.isDone()) {
+                return pending;
+            }
+            if (s.removed) {
+                return CompletableFuture.completedFuture(null);
+            }
+            s.settling = settled;
+        }
+        CompletableFuture<Boolean> deleted;
+        try {
+            deleted = shared.delete(s.name, s.incarnation);
+        } catch (RuntimeException e) {
+            deleted = CompletableFuture.failedFuture(e);
+        }
+        return track(deleted).handle((soft, err) -> {
+            evict(s);
+            settled.complete(null);
+            if (err != null) {
+                throw err instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(err);
+            }
+            return null;
+        });
     }
 
     /**

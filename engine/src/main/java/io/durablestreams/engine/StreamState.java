@@ -71,6 +71,8 @@ final class StreamState {
     private List<Waiter> waiters = new ArrayList<>();
 
     volatile long lastAccessMillis;
+    /** Shared stores: the number of the load that created this entry (see {@link StreamRegistry#reconcile}). */
+    long loadedBy;
     /** Set once a failure to expire this stream was logged, so the sweep does not repeat it every round. */
     boolean expiryFailureLogged;
 
@@ -137,6 +139,38 @@ final class StreamState {
             s = s.source;
         }
         return new Offset(s.incarnation, position);
+    }
+
+    /**
+     * Takes what a shared store committed for this incarnation — written by any node — never
+     * moving backwards (a slow load may report less than a later one already did). Returns the
+     * readers to wake when something they wait for changed.
+     */
+    synchronized List<Waiter> committed(long tail, boolean isClosed, ProducerTuple by, String streamSeq,
+                                        boolean isSoftDeleted, long accessMillis) {
+        boolean changed = false;
+        if (tail > visibleTail) {
+            visibleTail = tail;
+            lastStreamSeq = streamSeq;
+            changed = true;
+        }
+        if (tail > writtenTail) {
+            writtenTail = tail;
+        }
+        if (isClosed && !closeVisible) {
+            closed = true;
+            closeVisible = true;
+            closedBy = by;
+            changed = true;
+        }
+        if (isSoftDeleted && !softDeleted) {
+            softDeleted = true;
+            changed = true;
+        }
+        if (accessMillis > lastAccessMillis) {
+            lastAccessMillis = accessMillis;
+        }
+        return changed ? drainWaiters() : List.of();
     }
 
     /** Registers a waiter for the next change of this stream; returns false if it must not wait. */

@@ -34,6 +34,15 @@ public interface StreamStorage extends AutoCloseable {
      */
     CompletableFuture<StreamLog> createLog(StreamDescriptor descriptor);
 
+    /**
+     * The shared-store side of this store, when several nodes share it (then the store, not the
+     * engine, is the truth for every stream, and {@link #recover()} returns nothing); null for a
+     * store this process owns alone.
+     */
+    default SharedStreams shared() {
+        return null;
+    }
+
     /** Calls {@code listener} with the duration in nanoseconds of every durability sync round, if the store has them. */
     default void onSync(java.util.function.LongConsumer listener) {
     }

@@ -67,6 +67,81 @@ final class StreamTables {
         return out;
     }
 
+    /** Locks and returns the row under {@code name} for the rest of the transaction, or null. */
+    static StreamRow lockOne(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + STREAM_COLUMNS + " FROM ds_stream WHERE name = ? FOR UPDATE")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        }
+    }
+
+    /** Takes a fork reference on a live source incarnation; false when it is gone, replaced or soft-deleted. */
+    static boolean addForkRef(Connection c, String name, long incarnation) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ds_stream SET fork_refs = fork_refs + 1 "
+                + "WHERE name = ? AND incarnation = ? AND NOT soft_deleted")) {
+            ps.setString(1, name);
+            ps.setLong(2, incarnation);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** A stream incarnation. */
+    record Key(String name, long incarnation) {
+    }
+
+    /** Live streams whose expiry (absolute, or sliding TTL since the last recorded access) has passed. */
+    static List<Key> expired(Connection c, long nowMillis, int limit) throws SQLException {
+        List<Key> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name, incarnation FROM ds_stream WHERE NOT soft_deleted AND "
+                + "(expires_at_ms <= ? OR (ttl_seconds IS NOT NULL AND last_access_ms <= ? - ttl_seconds * 1000)) LIMIT ?")) {
+            ps.setLong(1, nowMillis);
+            ps.setLong(2, nowMillis);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Key(rs.getString(1), rs.getLong(2)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Records accesses for sliding TTLs, never moving one back. */
+    static void touch(Connection c, List<Map.Entry<PostgresStreamLog, Long>> accesses) throws SQLException {
+        if (accesses.isEmpty()) {
+            return;
+        }
+        String[] names = new String[accesses.size()];
+        Long[] incarnations = new Long[accesses.size()];
+        Long[] times = new Long[accesses.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = accesses.get(i).getKey().name();
+            incarnations[i] = accesses.get(i).getKey().incarnation();
+            times[i] = accesses.get(i).getValue();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE ds_stream s SET last_access_ms = GREATEST(s.last_access_ms, v.t) "
+                + "FROM unnest(?::text[], ?::bigint[], ?::bigint[]) AS v(name, inc, t) WHERE s.name = v.name AND s.incarnation = v.inc")) {
+            ps.setArray(1, c.createArrayOf("text", names));
+            ps.setArray(2, c.createArrayOf("bigint", incarnations));
+            ps.setArray(3, c.createArrayOf("bigint", times));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Tells every node, on commit (notifications are transactional), which streams changed. */
+    static void notifyChanged(Connection c, String nodeId, java.util.Collection<String> names) throws SQLException {
+        if (names.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + ChangeListener.CHANNEL + "', ? || ' ' || n) FROM unnest(?) AS n")) {
+            ps.setString(1, nodeId);
+            ps.setArray(2, c.createArrayOf("text", names.toArray()));
+            ps.execute();
+        }
+    }
+
     /** Inserts a new stream row unless the name is taken; returns whether it was inserted. */
     static boolean insert(Connection c, StreamDescriptor d, long tail, boolean closed, long nowMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ds_stream (" + STREAM_COLUMNS + ", expires_at_ms) "

@@ -1,0 +1,100 @@
+package io.durablestreams.engine;
+
+import io.durablestreams.engine.http.Request;
+import io.durablestreams.engine.store.SharedStream;
+import io.durablestreams.engine.store.SharedStreams;
+import io.durablestreams.protocol.Offset;
+import io.durablestreams.protocol.ProtocolHeaders;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Keeps this node's stream entries true to a shared store. Before a request runs, it loads the
+ * streams the request touches as committed now (the stream, and a fork's source on PUT), with the
+ * chunks a read will need; so no request is answered from what this node merely remembers. When
+ * another node commits a change, the store's notification makes it reload the streams that live
+ * readers here wait on, which wakes them.
+ *
+ * <p>Why no wake-up is lost: a reader registers its wait against the tail a load gave it. A
+ * commit after that load notifies every node, and the reload it triggers finds the registered
+ * reader (or the reader, registering later, already sees the reloaded tail and does not wait).
+ * When notifications may have been lost, the store reports it and every watched stream reloads.
+ */
+final class SharedLoader {
+    private static final System.Logger LOG = System.getLogger(SharedLoader.class.getName());
+    private final SharedStreams shared;
+    private final StreamRegistry registry;
+    private final EngineConfig config;
+
+    SharedLoader(SharedStreams shared, StreamRegistry registry, EngineConfig config) {
+        this.shared = shared;
+        this.registry = registry;
+        this.config = config;
+        shared.onChange(this::changed);
+    }
+
+    /** Loads what {@code request} touches into the registry; completes when it is there. */
+    CompletableFuture<Void> load(Request request) {
+        CompletableFuture<Void> own = load(request.stream(), readFrom(request));
+        if (request.method().equals("PUT")) {
+            String source = request.header(ProtocolHeaders.STREAM_FORKED_FROM);
+            if (source != null) {
+                String name;
+                try {
+                    name = CreateHandler.sourceName(source, request);
+                } catch (Problem p) {
+                    return own; // the handler reports it
+                }
+                return CompletableFuture.allOf(own, load(name, forkPosition(request)));
+            }
+        }
+        return own;
+    }
+
+    private CompletableFuture<Void> load(String name, long readFrom) {
+        long load = registry.beginLoad();
+        return shared.load(name, readFrom, config.readChunkBytes())
+                .thenAccept(committed -> registry.reconcile(name, committed, load));
+    }
+
+    /** Where a GET will start reading (the chunks to load with the stream), or -1. */
+    private static long readFrom(Request request) {
+        if (!request.method().equals("GET")) {
+            return -1;
+        }
+        String offset = request.param("offset");
+        if (offset == null || offset.equals(Offset.BEGINNING)) {
+            return 0;
+        }
+        Offset parsed = Offset.parse(offset);
+        return parsed == null ? -1 : parsed.position();
+    }
+
+    private static long forkPosition(Request request) {
+        String offset = request.header(ProtocolHeaders.STREAM_FORK_OFFSET);
+        Offset parsed = offset == null ? null : Offset.parse(offset.trim());
+        return parsed == null ? -1 : parsed.position();
+    }
+
+    /** A change another node committed (null: any stream may have changed). */
+    private void changed(String name) {
+        if (name == null) {
+            for (StreamState s : registry.watched()) {
+                reload(s.name, s.visibleTail);
+            }
+            return;
+        }
+        StreamState s = registry.cached(name);
+        if (s != null && s.waiterCount() > 0) {
+            reload(name, s.visibleTail);
+        }
+    }
+
+    /** Reloads a stream readers wait on, with the chunks after the tail they saw. */
+    private void reload(String name, long from) {
+        load(name, from).whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.log(System.Logger.Level.WARNING, "reloading stream " + Problem.clip(name) + " after a change failed: " + e);
+            }
+        });
+    }
+}

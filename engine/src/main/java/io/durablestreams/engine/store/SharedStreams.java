@@ -1,0 +1,51 @@
+package io.durablestreams.engine.store;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * A store that several nodes share (PostgreSQL): the store, not any node's memory, is the truth
+ * for every stream — existence, configuration, tail, closure, writer state, forks, expiry. The
+ * engine loads a stream before it serves each request on it and lets the store decide every
+ * write ({@link io.durablestreams.engine.WriterRules} applied under the store's own lock), so a
+ * node never answers what the store does not hold. Node memory only caches immutable things:
+ * configuration per incarnation, and chunks below a committed tail.
+ *
+ * <p>Every method returns at once; the work runs on the store's threads.
+ */
+public interface SharedStreams {
+    /**
+     * The stream under {@code name} as committed now, with its fork sources; null when no stream
+     * has the name. When {@code readFrom >= 0}, the chunks of its chain covering
+     * {@code [readFrom, readFrom + readBytes)} (and the one containing {@code readFrom}) are loaded
+     * into the logs first, so a read there answers from memory.
+     */
+    CompletableFuture<SharedStream> load(String name, long readFrom, int readBytes);
+
+    /**
+     * Applies a write to the stream incarnation of {@code log} atomically: decides it against the
+     * committed writer state under the store's lock of the stream, stores it if accepted (unless
+     * {@code dryRun}), and completes once that is committed.
+     * Fails with {@link StorageConflict} when the incarnation is no longer the stream's.
+     */
+    CompletableFuture<WriteResult> write(StreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun);
+
+    /**
+     * Deletes a stream incarnation: soft while forks read it, else removed with its data, and a
+     * soft-deleted source whose last fork this was goes too. Fails with {@link StorageConflict}
+     * when the incarnation is no longer the stream's (someone else deleted it).
+     *
+     * @return whether the stream was only soft-deleted
+     */
+    CompletableFuture<Boolean> delete(String name, long incarnation);
+
+    /** Deletes streams whose expiry has passed, in bounded batches; completes with how many. */
+    CompletableFuture<Integer> sweepExpired(long nowMillis);
+
+    /**
+     * Registers the listener of changes committed by other nodes: called with a stream's name
+     * after a write, close or delete of it, and with null when notifications may have been lost
+     * (the channel to the store was re-established): then any stream may have changed.
+     */
+    void onChange(Consumer<String> listener);
+}

@@ -1,0 +1,125 @@
+package io.durablestreams.store.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.durablestreams.engine.http.Response;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two stateless nodes on one real PostgreSQL database: whatever one node did, the other answers
+ * from the database, at once — creation, appends, closure, deletion, producers, forks, and live
+ * readers woken by another node's append.
+ */
+class CrossNodeTest {
+    private Node a;
+    private Node b;
+
+    @BeforeEach
+    void start() throws InterruptedException {
+        String url = TestPostgres.freshDatabase();
+        a = new Node(url).awaitListening();
+        b = new Node(url).awaitListening();
+    }
+
+    @AfterEach
+    void stop() {
+        a.close();
+        b.close();
+    }
+
+    private static Response put(Node n, String name) {
+        return n.call("PUT", name).header("content-type", "text/plain").send();
+    }
+
+    private static Response post(Node n, String name, String body) {
+        return n.call("POST", name).header("content-type", "text/plain").body(body).send();
+    }
+
+    @Test
+    void createOnOneAppendOnTheOtherReadOnEither() {
+        assertThat(put(a, "s").status()).isEqualTo(201);
+        assertThat(put(b, "s").status()).isEqualTo(200);
+        assertThat(post(b, "s", "hello ").status()).isEqualTo(204);
+        assertThat(post(a, "s", "world").status()).isEqualTo(204);
+        Response read = a.call("GET", "s").param("offset", "-1").send();
+        assertThat(Node.text(read)).isEqualTo("hello world");
+        Response readB = b.call("GET", "s").param("offset", "-1").send();
+        assertThat(Node.text(readB)).isEqualTo("hello world");
+        assertThat(readB.headers().get("stream-next-offset")).isEqualTo(read.headers().get("stream-next-offset"));
+    }
+
+    @Test
+    void closeAndDeleteAreSeenByTheOtherNodeAtOnce() {
+        put(a, "s");
+        a.call("GET", "s").param("offset", "-1").send(); // node A caches the stream
+        assertThat(b.call("POST", "s").header("stream-closed", "true").send().status()).isEqualTo(204);
+        assertThat(a.call("HEAD", "s").send().headers()).containsEntry("stream-closed", "true");
+        assertThat(post(a, "s", "late").status()).isEqualTo(409);
+        assertThat(b.call("DELETE", "s").send().status()).isEqualTo(204);
+        assertThat(a.call("HEAD", "s").send().status()).isEqualTo(404);
+        assertThat(a.call("DELETE", "s").send().status()).isEqualTo(404);
+    }
+
+    @Test
+    void producersOnTwoNodesInterleaveAndRetriesAreDeduplicatedAnywhere() {
+        put(a, "s");
+        for (int seq = 0; seq < 5; seq++) {
+            Node first = seq % 2 == 0 ? a : b;
+            Node other = seq % 2 == 0 ? b : a;
+            assertThat(produce(first, "p1", seq, "a" + seq).status()).isEqualTo(200);
+            assertThat(produce(other, "p2", seq, "b" + seq).status()).isEqualTo(200);
+            // the same batch retried on the other node is a duplicate, not a second append
+            assertThat(produce(other, "p1", seq, "a" + seq).status()).isEqualTo(204);
+        }
+        String all = Node.text(b.call("GET", "s").param("offset", "-1").send());
+        assertThat(all).isEqualTo("a0b0a1b1a2b2a3b3a4b4");
+        assertThat(produce(a, "p1", 7, "gap").status()).isEqualTo(409);
+        assertThat(b.call("POST", "s").header("content-type", "text/plain").header("producer-id", "p1")
+                .header("producer-epoch", "1").header("producer-seq", "0").body("x").send().status()).isEqualTo(200);
+        assertThat(produce(a, "p1", 5, "stale").status()).isEqualTo(403);
+    }
+
+    private static Response produce(Node n, String producer, long seq, String body) {
+        return n.call("POST", "s").header("content-type", "text/plain").header("producer-id", producer)
+                .header("producer-epoch", "0").header("producer-seq", Long.toString(seq)).body(body).send();
+    }
+
+    @Test
+    void aLongPollOnOneNodeIsWokenByAnAppendOnTheOther() {
+        put(a, "s");
+        Response head = b.call("HEAD", "s").send();
+        String tail = head.headers().get("stream-next-offset");
+        CompletableFuture<Response> waiting = b.call("GET", "s").param("offset", tail).param("live", "long-poll").future();
+        assertThat(waiting).isNotDone();
+        post(a, "s", "news");
+        Response woken = waiting.join();
+        assertThat(woken.status()).isEqualTo(200);
+        assertThat(Node.text(woken)).isEqualTo("news");
+    }
+
+    @Test
+    void aForkOnOneNodeReadsItsSourceAndKeepsItWhenTheSourceIsDeletedOnTheOther() {
+        put(a, "src");
+        post(a, "src", "abc");
+        assertThat(b.call("PUT", "fork").header("stream-forked-from", "/v1/stream/src").send().status()).isEqualTo(201);
+        post(b, "fork", "def");
+        assertThat(a.call("DELETE", "src").send().status()).isEqualTo(204);
+        assertThat(b.call("HEAD", "src").send().status()).isEqualTo(410);
+        assertThat(Node.text(a.call("GET", "fork").param("offset", "-1").send())).isEqualTo("abcdef");
+        assertThat(b.call("DELETE", "fork").send().status()).isEqualTo(204);
+        assertThat(a.call("HEAD", "src").send().status()).isEqualTo(404);
+        assertThat(put(b, "src").status()).isEqualTo(201);
+    }
+
+    @Test
+    void concurrentCreatesOfOneNameOnTwoNodesCreateItOnce() {
+        CompletableFuture<Response> one = a.call("PUT", "race").header("content-type", "text/plain").future();
+        CompletableFuture<Response> two = b.call("PUT", "race").header("content-type", "text/plain").future();
+        int s1 = one.join().status();
+        int s2 = two.join().status();
+        assertThat(new int[] {s1, s2}).containsExactlyInAnyOrder(201, 200);
+    }
+}
