@@ -4,8 +4,8 @@ import io.durablestreams.engine.store.StorageException;
 
 /**
  * Maps a storage failure to a response: a full disk is 507 Insufficient Storage; a process out of
- * file descriptors is overload (503 with {@code Retry-After}: the request may succeed once
- * connections close); anything else 500.
+ * file descriptors is overload, and a store that cannot be reached (a database failing over) is
+ * unavailable: 503 with {@code Retry-After}, the request may succeed when retried; anything else 500.
  */
 record StorageFailure(int status, String type, String detail) {
     /** At most one log line per kind of failure every {@value} ms. */
@@ -17,6 +17,9 @@ record StorageFailure(int status, String type, String detail) {
         StorageException storage = storageCause(err);
         if (storage != null && storage.diskFull()) {
             return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
+        }
+        if (storage != null && storage.unavailable()) {
+            return new StorageFailure(503, "store-unavailable", "the store is unavailable; retry shortly");
         }
         if (storage != null && storage.outOfFileDescriptors()) {
             return new StorageFailure(503, "overloaded", "the server is out of file descriptors; retry later");
