@@ -56,6 +56,11 @@ final class SharedLoader {
                 .thenAccept(committed -> registry.reconcile(name, committed, load));
     }
 
+    /** Loads one stream and waits for it: for callers on their own threads (subscriptions), never an event loop. */
+    void loadNow(String name) {
+        load(name, -1).join();
+    }
+
     /** Where a GET will start reading (the chunks to load with the stream), or -1. */
     private static long readFrom(Request request) {
         if (!request.method().equals("GET")) {

@@ -268,6 +268,9 @@ public final class StreamEngine implements AutoCloseable {
     private final class Directory implements StreamDirectory {
         @Override
         public Tail tail(String name) {
+            if (loader != null) {
+                loader.loadNow(name); // the subscription thread may wait; the database is the truth
+            }
             StreamState s = registry.current(name);
             if (s == null) {
                 return null;
@@ -278,6 +281,9 @@ public final class StreamEngine implements AutoCloseable {
 
         @Override
         public java.util.List<String> names() {
+            if (shared != null) {
+                return shared.names().join();
+            }
             return registry.names();
         }
 

@@ -39,6 +39,9 @@ public interface SharedStreams {
      */
     CompletableFuture<Boolean> delete(String name, long incarnation);
 
+    /** The names of every live (not soft-deleted) stream. */
+    CompletableFuture<java.util.List<String>> names();
+
     /** Deletes streams whose expiry has passed, in bounded batches; completes with how many. */
     CompletableFuture<Integer> sweepExpired(long nowMillis);
 

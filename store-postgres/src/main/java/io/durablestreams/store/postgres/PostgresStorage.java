@@ -219,6 +219,11 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     }
 
     @Override
+    public CompletableFuture<List<String>> names() {
+        return onIo("listing streams", StreamTables::names);
+    }
+
+    @Override
     public CompletableFuture<Integer> sweepExpired(long nowMillis) {
         return onIo("expiring streams", c -> {
             int deleted = 0;

@@ -87,6 +87,18 @@ final class StreamTables {
         }
     }
 
+    /** Names of every live stream. */
+    static List<String> names(Connection c) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT name FROM ds_stream WHERE NOT soft_deleted");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
     /** A stream incarnation. */
     record Key(String name, long incarnation) {
     }
