@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SharedLoader {
     private static final System.Logger LOG = System.getLogger(SharedLoader.class.getName());
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private final SharedStreams shared;
     private final StreamRegistry registry;
     private final EngineConfig config;
@@ -34,6 +35,14 @@ final class SharedLoader {
 
     /** Loads what {@code request} touches into the registry; completes when it is there. */
     CompletableFuture<Void> load(Request request) {
+        if (request.method().equals("POST") && request.header(ProtocolHeaders.STREAM_INCARNATION) == null) {
+            StreamState cached = registry.cached(request.stream());
+            if (cached != null && !cached.removed && !cached.softDeleted) {
+                // a write needs only what never changes in an incarnation (content type, JSON mode): the
+                // store decides it against the committed state, and a stale incarnation conflicts and reloads
+                return DONE;
+            }
+        }
         CompletableFuture<Void> own = load(request.stream(), readFrom(request));
         if (request.method().equals("PUT")) {
             String source = request.header(ProtocolHeaders.STREAM_FORKED_FROM);

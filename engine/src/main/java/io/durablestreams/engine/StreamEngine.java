@@ -114,7 +114,9 @@ public final class StreamEngine implements AutoCloseable {
         CompletableFuture<Response> out;
         if (loader != null && !SubscriptionManager.isReserved(request.stream())) {
             Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
-            out = loader.load(request).thenComposeAsync(v -> run(request, attempt), executor);
+            CompletableFuture<Void> loaded = loader.load(request);
+            out = loaded.isDone() && !loaded.isCompletedExceptionally() ? run(request, attempt)
+                    : loaded.thenComposeAsync(v -> run(request, attempt), executor);
         } else {
             out = run(request, attempt);
         }
