@@ -99,6 +99,16 @@ http {
       proxy_read_timeout 120s;
       proxy_send_timeout 120s;
     }
+    # the fault-injection endpoint of nodes started with --test-faults (client conformance): a
+    # fault must be armed on every node, whichever one serves the request it is meant for
+    location /_test/ {
+      mirror /_test_mirror;
+      proxy_pass http://$2;
+    }
+    location = /_test_mirror {
+      internal;
+      proxy_pass http://$3\$request_uri;
+    }
   }
 }
 EOF

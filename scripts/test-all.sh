@@ -39,6 +39,12 @@ echo "== client conformance, Java client against the reference server, LANG=C"
 LANG=C LC_ALL=C scripts/client-conformance.sh reference | tail -3
 echo "== client conformance, Java client against our server"
 scripts/client-conformance.sh ours | tail -3
+echo "== client conformance, Java client against two PostgreSQL nodes behind nginx"
+if command -v nginx >/dev/null 2>&1; then
+  scripts/client-conformance.sh cluster | tail -3
+else
+  echo "SKIPPED: nginx is not installed (apt-get install -y nginx)"
+fi
 echo "== crash test: kill -9 under load, ${DS_CRASH_CYCLES:-30} cycles"
 scripts/crash-test.sh "${DS_CRASH_CYCLES:-30}" | tail -6
 echo "== caching proxy (nginx) in front of the server, with and without immutable start URLs"
