@@ -25,6 +25,8 @@ final class SharedLoader {
     private final SharedStreams shared;
     private final StreamRegistry registry;
     private final EngineConfig config;
+    /** Streams being reloaded after a change → whether another change arrived meanwhile. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> reloading = new java.util.concurrent.ConcurrentHashMap<>();
 
     SharedLoader(SharedStreams shared, StreamRegistry registry, EngineConfig config) {
         this.shared = shared;
@@ -108,11 +110,24 @@ final class SharedLoader {
         }
     }
 
-    /** Reloads a stream readers wait on, with the chunks after the tail they saw. */
+    /**
+     * Reloads a stream readers wait on, with the chunks after the tail they saw. At most one reload
+     * per stream runs at a time: changes that arrive meanwhile are covered by one more reload when
+     * it ends, so a busy stream costs one load per round trip, not one per append.
+     */
     private void reload(String name, long from) {
+        // atomically: start a reload when none runs, else ask the running one to go again when it ends
+        if (Boolean.TRUE.equals(reloading.compute(name, (k, running) -> running != null))) {
+            return;
+        }
         load(name, from).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.log(System.Logger.Level.WARNING, "reloading stream " + Problem.clip(name) + " after a change failed: " + e);
+            }
+            boolean again = Boolean.TRUE.equals(reloading.remove(name));
+            StreamState s = registry.cached(name);
+            if (again && s != null && s.waiterCount() > 0) {
+                reload(name, s.visibleTail);
             }
         });
     }

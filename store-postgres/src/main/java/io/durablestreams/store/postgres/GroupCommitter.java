@@ -172,7 +172,7 @@ final class GroupCommitter implements AutoCloseable {
         List<StreamTables.ProducerWrite> producerWrites = new ArrayList<>();
         Set<String> changed = new LinkedHashSet<>();
         Map<String, StreamRow> updated = new HashMap<>();
-        Map<String, Map<String, long[]>> producers = new HashMap<>();
+        Map<StreamTables.ProducerKey, long[]> producers = producerStates(c, batch);
         for (Op op : batch) {
             if (op instanceof Create cr) {
                 create(c, cr, rows, chunks, changed, outcomes);
@@ -217,7 +217,18 @@ final class GroupCommitter implements AutoCloseable {
         });
     }
 
-    private void write(Connection c, Write w, Map<String, StreamRow> rows, Map<String, Map<String, long[]>> producers,
+    /** The committed state of every producer the batch's writes name, in one query (missing: new producers). */
+    private static Map<StreamTables.ProducerKey, long[]> producerStates(Connection c, List<Op> batch) throws SQLException {
+        Set<StreamTables.ProducerKey> keys = new java.util.HashSet<>();
+        for (Op op : batch) {
+            if (op instanceof Write w && w.entry().producer() != null) {
+                keys.add(new StreamTables.ProducerKey(w.log().name(), w.log().incarnation(), w.entry().producer().id()));
+            }
+        }
+        return StreamTables.producers(c, keys);
+    }
+
+    private void write(Connection c, Write w, Map<String, StreamRow> rows, Map<StreamTables.ProducerKey, long[]> producers,
                        List<StreamTables.PendingChunk> chunks, List<StreamTables.ProducerWrite> producerWrites,
                        Map<String, StreamRow> updated, Set<String> changed, Outcomes outcomes) throws SQLException {
         PostgresStreamLog log = w.log();
@@ -231,13 +242,9 @@ final class GroupCommitter implements AutoCloseable {
         ProducerTuple p = e.producer();
         long[] state = null;
         if (p != null) {
-            Map<String, long[]> known = producers.get(log.name());
-            if (known == null || !known.containsKey(p.id())) {
-                Map<String, long[]> loaded = StreamTables.producers(c, log.name(), log.incarnation(), List.of(p.id()));
-                known = producers.computeIfAbsent(log.name(), k -> new HashMap<>());
-                known.put(p.id(), loaded.getOrDefault(p.id(), new long[] {-1, -1}));
-            }
-            state = known.get(p.id());
+            // one array per producer for the whole batch: a later write of the same producer sees this one's effect
+            state = producers.computeIfAbsent(new StreamTables.ProducerKey(log.name(), log.incarnation(), p.id()),
+                    k -> new long[] {-1, -1});
         }
         WriterRules.Verdict verdict = WriterRules.decide(row.closed(), row.closedBy(), row.lastStreamSeq(),
                 state == null ? -1 : state[0], state == null ? -1 : state[1], e.hasData(), w.typeMatches(), p, e.streamSeq());

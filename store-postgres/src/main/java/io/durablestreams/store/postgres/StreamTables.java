@@ -227,17 +227,34 @@ final class StreamTables {
     record PendingChunk(String name, long incarnation, ChunkRow chunk) {
     }
 
-    /** Producer states (epoch, last seq) of one stream incarnation, for the given producer ids. */
-    static Map<String, long[]> producers(Connection c, String name, long incarnation, Collection<String> ids) throws SQLException {
-        Map<String, long[]> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT producer_id, epoch, last_seq FROM ds_producer "
-                + "WHERE name = ? AND incarnation = ? AND producer_id = ANY(?)")) {
-            ps.setString(1, name);
-            ps.setLong(2, incarnation);
-            ps.setArray(3, c.createArrayOf("text", ids.toArray()));
+    /** A producer of one stream incarnation. */
+    record ProducerKey(String name, long incarnation, String producerId) {
+    }
+
+    /** Producer states (epoch, last seq) of the given producers, in one round trip; absent ones are missing from the map. */
+    static Map<ProducerKey, long[]> producers(Connection c, Collection<ProducerKey> keys) throws SQLException {
+        Map<ProducerKey, long[]> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        String[] names = new String[keys.size()];
+        Long[] incarnations = new Long[keys.size()];
+        String[] ids = new String[keys.size()];
+        int i = 0;
+        for (ProducerKey k : keys) {
+            names[i] = k.name();
+            incarnations[i] = k.incarnation();
+            ids[i++] = k.producerId();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT p.name, p.incarnation, p.producer_id, p.epoch, p.last_seq "
+                + "FROM ds_producer p JOIN unnest(?::text[], ?::bigint[], ?::text[]) AS k(name, inc, id) "
+                + "ON p.name = k.name AND p.incarnation = k.inc AND p.producer_id = k.id")) {
+            ps.setArray(1, c.createArrayOf("text", names));
+            ps.setArray(2, c.createArrayOf("bigint", incarnations));
+            ps.setArray(3, c.createArrayOf("text", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                    out.put(new ProducerKey(rs.getString(1), rs.getLong(2), rs.getString(3)), new long[] {rs.getLong(4), rs.getLong(5)});
                 }
             }
         }

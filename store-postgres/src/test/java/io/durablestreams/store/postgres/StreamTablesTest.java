@@ -55,8 +55,10 @@ class StreamTablesTest {
             assertThat(after.closedBy()).isEqualTo(p);
             assertThat(after.lastStreamSeq()).isEqualTo("s1");
             assertThat(after.lastAccessMillis()).isEqualTo(5000L);
-            assertThat(StreamTables.producers(c, d.name(), d.incarnation(), Set.of("p1", "p2")))
-                    .containsOnlyKeys("p1").satisfies(m -> assertThat(m.get("p1")).containsExactly(2, 7));
+            StreamTables.ProducerKey p1 = new StreamTables.ProducerKey(d.name(), d.incarnation(), "p1");
+            StreamTables.ProducerKey p2 = new StreamTables.ProducerKey(d.name(), d.incarnation(), "p2");
+            assertThat(StreamTables.producers(c, Set.of(p1, p2)))
+                    .containsOnlyKeys(p1).satisfies(m -> assertThat(m.get(p1)).containsExactly(2, 7));
             List<ChunkRow> chunks = StreamTables.chunks(c, d.name(), d.incarnation(), 8, data.length, 1 << 20);
             assertThat(chunks).hasSize(1);
             assertThat(chunks.get(0).messageEnds()).containsExactly(8, data.length);
