@@ -122,4 +122,40 @@ class CrossNodeTest {
         int s2 = two.join().status();
         assertThat(new int[] {s1, s2}).containsExactlyInAnyOrder(201, 200);
     }
+
+    @Test
+    void aCatchUpReadOnAColdNodeLoadsChunksItHasNeverSeenInBoundedPieces() {
+        put(a, "big");
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            String piece = "chunk-" + i + "-" + "x".repeat(1000) + ";";
+            post(a, "big", piece);
+            expected.append(piece);
+        }
+        StringBuilder got = new StringBuilder();
+        String offset = "-1";
+        for (int reads = 0; reads < 1000; reads++) {
+            Response r = b.call("GET", "big").param("offset", offset).send();
+            assertThat(r.status()).isEqualTo(200);
+            got.append(Node.text(r));
+            offset = r.headers().get("stream-next-offset");
+            if ("true".equals(r.headers().get("stream-up-to-date"))) {
+                break;
+            }
+        }
+        assertThat(got.toString()).isEqualTo(expected.toString());
+    }
+
+    @Test
+    void jsonMessagesWrittenOnOneNodeAreFramedOnTheOther() {
+        a.call("PUT", "j").header("content-type", "application/json").send();
+        b.call("POST", "j").header("content-type", "application/json").body("[{\"a\":1},{\"b\":2}]").send();
+        a.call("POST", "j").header("content-type", "application/json").body("{\"c\":3}").send();
+        Response r = a.call("GET", "j").param("offset", "-1").send();
+        assertThat(Node.text(r)).isEqualTo("[{\"a\":1},{\"b\":2},{\"c\":3}]");
+        Response fork = b.call("PUT", "jf").header("stream-forked-from", "/v1/stream/j")
+                .header("stream-fork-offset", "0000000000000000_0000000000000000").header("stream-fork-sub-offset", "1").send();
+        assertThat(fork.status()).isEqualTo(201);
+        assertThat(Node.text(a.call("GET", "jf").param("offset", "-1").send())).isEqualTo("[{\"a\":1}]");
+    }
 }
