@@ -16,10 +16,11 @@ import org.junit.jupiter.api.Test;
 class CrossNodeTest {
     private Node a;
     private Node b;
+    private String url;
 
     @BeforeEach
     void start() throws InterruptedException {
-        String url = TestPostgres.freshDatabase();
+        url = TestPostgres.freshDatabase();
         a = new Node(url).awaitListening();
         b = new Node(url).awaitListening();
     }
@@ -157,5 +158,21 @@ class CrossNodeTest {
                 .header("stream-fork-offset", "0000000000000000_0000000000000000").header("stream-fork-sub-offset", "1").send();
         assertThat(fork.status()).isEqualTo(201);
         assertThat(Node.text(a.call("GET", "jf").param("offset", "-1").send())).isEqualTo("[{\"a\":1}]");
+    }
+
+    @Test
+    void aReaderWaitingWhileItsNodeLostTheNotificationConnectionIsWokenAfterTheReconnect() throws Exception {
+        put(a, "s");
+        String tail = b.call("HEAD", "s").send().headers().get("stream-next-offset");
+        CompletableFuture<Response> waiting = b.call("GET", "s").param("offset", tail).param("live", "long-poll").future();
+        // cut every node's LISTEN connection, then append while they are down: that notification is lost
+        try (var c = java.sql.DriverManager.getConnection(PostgresUrl.parse(url).jdbcUrl(), PostgresUrl.parse(url).user(),
+                PostgresUrl.parse(url).password()); var st = c.createStatement()) {
+            st.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'durable-streams-listen'");
+        }
+        post(a, "s", "while you were away");
+        Response woken = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(woken.status()).isEqualTo(200);
+        assertThat(Node.text(woken)).isEqualTo("while you were away");
     }
 }
