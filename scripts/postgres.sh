@@ -10,13 +10,14 @@
 #
 # Uses the PostgreSQL binaries of Debian's `postgresql` package (/usr/lib/postgresql/*/bin) or the
 # ones on PATH. PostgreSQL refuses to run as root: as root the cluster belongs to the `postgres`
-# system user (created by the package) and DIR is handed to it. Connections from 127.0.0.1 are
+# system user (created by the package) and DIR is handed to it, so DIR's parents must be searchable
+# by that user (a 0700 directory from mktemp -d needs chmod o+x). Connections from 127.0.0.1 are
 # trusted (no password): this is for tests on one machine, never for production.
 set -euo pipefail
 
 cmd="${1:-}"
 dir="${2:-}"
-[[ -n "$cmd" && -n "$dir" ]] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[[ -n "$cmd" && -n "$dir" ]] || { sed -n '2,15p' "$0" >&2; exit 2; }
 
 bindir=""
 for candidate in /usr/lib/postgresql/*/bin; do
@@ -49,7 +50,14 @@ url() {
 start() {
   if [[ ! -d "$data" ]]; then
     mkdir -p "$dir"
-    [[ "$(id -u)" == 0 ]] && chown postgres "$dir"
+    if [[ "$(id -u)" == 0 ]]; then
+      chown postgres "$dir"
+      # mktemp -d makes 0700 directories: the postgres user cannot pass through one that root owns
+      runuser -u postgres -- test -w "$dir" || {
+        echo "postgres.sh: the postgres user cannot reach $dir: a parent directory is not searchable (chmod o+x it)" >&2
+        exit 1
+      }
+    fi
     as_owner "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     free_port >"$port_file"

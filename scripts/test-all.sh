@@ -1,19 +1,38 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests (Maven), the official server conformance suite on
-# both stores, the official client conformance cases against the reference server (also with a
-# non-UTF-8 default charset) and against ours, the kill -9 crash test of the file store, and the
-# caching-proxy test of the stream-incarnations extension (needs nginx).
-# Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use.
+# every store, on one PostgreSQL node and on two nodes behind nginx, the official client
+# conformance cases against the reference server (also with a non-UTF-8 default charset) and
+# against ours, the kill -9 crash test of the file store, and the caching-proxy test of the
+# stream-incarnations extension (needs nginx).
+# Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use; PostgreSQL
+# (Debian's postgresql package) for the PostgreSQL store: one throwaway server is started for the
+# whole run (scripts/postgres.sh), unless DS_TEST_POSTGRES_URL names one.
 #   DS_CRASH_CYCLES (default 30) sets the number of crash-test kill cycles.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+PG_DIR=""
+if [[ -z "${DS_TEST_POSTGRES_URL:-}" ]] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  PG_DIR="$(mktemp -d)"
+  [[ "$(id -u)" == 0 ]] && chmod o+x "$PG_DIR"
+  trap '"$ROOT/scripts/postgres.sh" stop "$PG_DIR/pg" >/dev/null 2>&1 || true; rm -rf "$PG_DIR"' EXIT
+  export DS_TEST_POSTGRES_URL
+  DS_TEST_POSTGRES_URL="$("$ROOT/scripts/postgres.sh" start "$PG_DIR/pg")"
+fi
 echo "== unit and integration tests"
 mvn -B -q verify
 echo "== server conformance suite, in-memory store"
 scripts/server-conformance.sh memory
 echo "== server conformance suite, file store"
 scripts/server-conformance.sh file
+echo "== server conformance suite, PostgreSQL store (one node)"
+scripts/server-conformance.sh postgres
+echo "== server conformance suite, two PostgreSQL nodes behind nginx (round robin)"
+if command -v nginx >/dev/null 2>&1; then
+  scripts/server-conformance.sh cluster
+else
+  echo "SKIPPED: nginx is not installed (apt-get install -y nginx)"
+fi
 echo "== client conformance, Java client against the Node reference server"
 scripts/client-conformance.sh reference | tail -3
 echo "== client conformance, Java client against the reference server, LANG=C"

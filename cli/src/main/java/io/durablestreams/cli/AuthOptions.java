@@ -2,12 +2,7 @@ package io.durablestreams.cli;
 
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.StaticToken;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -36,21 +31,10 @@ final class AuthOptions {
             parsed.add(StaticToken.parse(t));
         }
         byte[] secret = hs256SecretFile == null ? null
-                : AuthConfig.hs256SecretFromFile(read(hs256SecretFile, "--jwt-hs256-secret-file"));
+                : AuthConfig.hs256SecretFromFile(OptionFiles.read(hs256SecretFile, "--jwt-hs256-secret-file"));
         RSAPublicKey key = rs256PublicKey == null ? null
-                : rsaPublicKey(new String(read(rs256PublicKey, "--jwt-rs256-public-key"), StandardCharsets.UTF_8));
+                : rsaPublicKey(new String(OptionFiles.read(rs256PublicKey, "--jwt-rs256-public-key"), StandardCharsets.UTF_8));
         return new AuthConfig(parsed, secret, key, metricsToken);
-    }
-
-    private static byte[] read(Path file, String option) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
-            String reason = e instanceof NoSuchFileException ? "no such file"
-                    : e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
-            throw new CliException(ExitCode.USAGE, "cannot read " + option + " " + file + ": " + reason, e);
-        }
     }
 
     /** Parses a PEM "PUBLIC KEY" (X.509 SubjectPublicKeyInfo) holding an RSA key. */

@@ -28,7 +28,7 @@ final class ExitCode {
     static final int AUTH = 4;
     /**
      * The server could not be reached, timed out, or kept failing (5xx, 429 after retries); local I/O failed;
-     * {@code serve} cannot bind its port or use its data directory.
+     * {@code serve} cannot bind its port, use its data directory or reach its database.
      */
     static final int UNAVAILABLE = 5;
     /** Malformed data: invalid JSON input, an invalid offset, or a request the server rejected (400, 413). */
@@ -41,7 +41,7 @@ final class ExitCode {
             "2:stream not found (404) or offset gone (410)",
             "3:conflict: stream exists with another configuration, is closed, or a sequence/producer epoch was refused",
             "4:authentication or authorization failed (401, 403): check --auth / STREAM_AUTH",
-            "5:network, I/O or server error: unreachable, timed out, 5xx or 429 after retries; serve: port or data directory in use",
+            "5:network, I/O or server error: unreachable, timed out, 5xx or 429 after retries; serve: port or data directory in use, database unreachable",
             "6:bad data: invalid JSON input, invalid offset, or request rejected (400, 413)",
     };
 

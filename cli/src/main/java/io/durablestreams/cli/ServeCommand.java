@@ -15,6 +15,9 @@ import io.durablestreams.store.file.FileControlStore;
 import io.durablestreams.store.file.FileStorage;
 import io.durablestreams.store.file.FileStoreConfig;
 import io.durablestreams.store.file.FsyncPolicy;
+import io.durablestreams.store.postgres.PostgresConfig;
+import io.durablestreams.store.postgres.PostgresStorage;
+import io.durablestreams.store.postgres.PostgresUnavailableException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +39,7 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    enum Store { memory, file }
+    enum Store { memory, file, postgres }
 
     enum Fsync { always, interval }
 
@@ -51,6 +54,18 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", defaultValue = "./data", description = "Directory of the file store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--postgres-url", paramLabel = "URL", description = "Database of the postgres store: "
+            + "postgresql://USER@HOST:PORT/DB[?PARAMS]; required with --store postgres.")
+    String postgresUrl;
+
+    @Option(names = "--postgres-password-file", paramLabel = "FILE", description = "Password for --postgres-url, "
+            + "read from this file (surrounding whitespace removed); overrides a password in the URL.")
+    Path postgresPasswordFile;
+
+    @Option(names = "--postgres-pool-size", defaultValue = "" + PostgresConfig.DEFAULT_POOL_SIZE,
+            description = "Database connections of the postgres store, at least 2 (default: ${DEFAULT-VALUE}).")
+    int postgresPoolSize;
 
     @Option(names = "--fsync", defaultValue = "always", description = "When appends are acknowledged: always = after fdatasync, "
             + "interval = before it, syncing every --fsync-interval (an OS crash may lose that window) (default: ${DEFAULT-VALUE}).")
@@ -151,7 +166,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // everything that can be refused is checked before the store is opened (and recovered)
         ServerConfig config = serverConfig();
-        StreamEngine engine = openEngine(config.engine());
+        PostgresConfig postgres = store == Store.postgres
+                ? PostgresOptions.config(postgresUrl, postgresPasswordFile, postgresPoolSize) : null;
+        StreamEngine engine = openEngine(config.engine(), postgres);
         DurableStreamsServer server = new DurableStreamsServer(config, engine);
         try {
             server.start();
@@ -208,23 +225,28 @@ final class ServeCommand implements Callable<Integer> {
     /**
      * Opens the store (recovering its streams) and the engine over it.
      *
-     * @throws CliException (I/O) when the data directory is in use by another process or unusable
+     * @param postgres the database of the postgres store; null for the other stores
+     * @throws CliException (I/O) when the data directory is in use by another process or unusable, or
+     *                      the database cannot be reached
      */
-    private StreamEngine openEngine(EngineConfig engineConfig) {
+    private StreamEngine openEngine(EngineConfig engineConfig, PostgresConfig postgres) {
         StreamStorage storage;
-        ControlStore control;
         try {
             storage = switch (store) {
                 case memory -> new MemoryStorage();
                 case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
                         .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
                         .withMaxOpenFiles(maxOpenFiles));
+                case postgres -> PostgresStorage.open(postgres);
             };
         } catch (DataDirectoryException e) {
             throw new CliException(ExitCode.UNAVAILABLE, e.getMessage(), e);
+        } catch (PostgresUnavailableException e) {
+            throw postgresUnavailable(postgres, e);
         }
         try {
-            control = store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
+            ControlStore control = storage instanceof PostgresStorage pg ? pg.controlStore()
+                    : store == Store.file ? new FileControlStore(dataDir) : new MemoryControlStore();
             StreamEngine engine = new StreamEngine(engineConfig, storage, control,
                     new WebhookOptions(new NettyWebhookTransport(), allowLocalWebhooks), System::currentTimeMillis, RandomGenerator.getDefault());
             if (rotateWebhookKey) {
@@ -233,7 +255,12 @@ final class ServeCommand implements Callable<Integer> {
             return engine;
         } catch (RuntimeException e) {
             storage.close();
-            throw e;
+            // the engine reads its control records (subscriptions, keys) from the database too
+            throw e instanceof PostgresUnavailableException unavailable ? postgresUnavailable(postgres, unavailable) : e;
         }
+    }
+
+    private static CliException postgresUnavailable(PostgresConfig postgres, PostgresUnavailableException e) {
+        return new CliException(ExitCode.UNAVAILABLE, "cannot use PostgreSQL " + postgres.url() + ": " + e.getMessage(), e);
     }
 }

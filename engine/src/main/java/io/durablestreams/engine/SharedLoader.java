@@ -33,9 +33,14 @@ final class SharedLoader {
         shared.onChange(this::changed);
     }
 
-    /** Loads what {@code request} touches into the registry; completes when it is there. */
-    CompletableFuture<Void> load(Request request) {
-        if (request.method().equals("POST") && request.header(ProtocolHeaders.STREAM_INCARNATION) == null) {
+    /**
+     * Loads what {@code request} touches into the registry; completes when it is there.
+     *
+     * @param again whether the request runs again because the store changed under it: then even
+     *              a write loads (what it had cached was stale)
+     */
+    CompletableFuture<Void> load(Request request, boolean again) {
+        if (!again && request.method().equals("POST") && request.header(ProtocolHeaders.STREAM_INCARNATION) == null) {
             StreamState cached = registry.cached(request.stream());
             if (cached != null && !cached.removed && !cached.softDeleted) {
                 // a write needs only what never changes in an incarnation (content type, JSON mode): the

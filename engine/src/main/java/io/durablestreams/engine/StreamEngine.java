@@ -114,7 +114,7 @@ public final class StreamEngine implements AutoCloseable {
         CompletableFuture<Response> out;
         if (loader != null && !SubscriptionManager.isReserved(request.stream())) {
             Executor executor = request.live() != null ? request.live().executor() : Runnable::run;
-            CompletableFuture<Void> loaded = loader.load(request);
+            CompletableFuture<Void> loaded = loader.load(request, attempt > 0);
             out = loaded.isDone() && !loaded.isCompletedExceptionally() ? run(request, attempt)
                     : loaded.thenComposeAsync(v -> run(request, attempt), executor);
         } else {

@@ -188,8 +188,16 @@ final class StreamRegistry {
         return s.softDeleted || s.removed ? null : s;
     }
 
+    /**
+     * Shared stores: another node's access may reach the store this long after it happened (see
+     * the store's access recording), so a stream expires only once it has been idle this much
+     * longer than its TTL — later, never earlier, than a reader on another node could expect.
+     */
+    static final long SHARED_EXPIRY_GRACE_MILLIS = 250;
+
     private void expireIfDue(StreamState s) {
-        if (!s.softDeleted && !s.removed && s.isExpired(clock.getAsLong())) {
+        long now = clock.getAsLong() - (shared != null ? SHARED_EXPIRY_GRACE_MILLIS : 0);
+        if (!s.softDeleted && !s.removed && s.isExpired(now)) {
             delete(s);
         }
     }

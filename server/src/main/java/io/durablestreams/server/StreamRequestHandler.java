@@ -123,6 +123,9 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             case READY_PATH -> {
                 if (shuttingDown.getAsBoolean()) {
                     text(ctx, keepAlive, 503, "shutting down\n", "text/plain; charset=utf-8");
+                } else if (!engine.storageAvailable()) {
+                    // a networked store whose database does not answer: the load balancer sends requests elsewhere
+                    notReady(ctx, keepAlive, "store unavailable\n");
                 } else {
                     text(ctx, keepAlive, 200, "ready\n", "text/plain; charset=utf-8");
                 }
@@ -133,11 +136,21 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     }
 
     private void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body, String contentType) {
+        Responses.send(ctx, standard, textResponse(status, body, contentType), keepAlive);
+    }
+
+    private void notReady(ChannelHandlerContext ctx, boolean keepAlive, String body) {
+        FullHttpResponse r = textResponse(503, body, "text/plain; charset=utf-8");
+        r.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+        Responses.send(ctx, standard, r, keepAlive);
+    }
+
+    private static FullHttpResponse textResponse(int status, String body, String contentType) {
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
                 Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-        Responses.send(ctx, standard, r, keepAlive);
+        return r;
     }
 
     private String baseUrl(FullHttpRequest msg) {

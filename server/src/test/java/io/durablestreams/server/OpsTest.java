@@ -10,6 +10,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.engine.store.RecoveredStream;
+import io.durablestreams.engine.store.StreamDescriptor;
+import io.durablestreams.engine.store.StreamLog;
+import io.durablestreams.engine.store.StreamStorage;
 import io.durablestreams.engine.store.memory.MemoryStorage;
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.StaticToken;
@@ -29,6 +33,8 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Date;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -40,9 +46,13 @@ class OpsTest {
     private DurableStreamsServer server;
 
     private DurableStreamsServer start(ServerConfig config) throws Exception {
+        return start(config, new MemoryStorage());
+    }
+
+    private DurableStreamsServer start(ServerConfig config, StreamStorage storage) throws Exception {
         EngineConfig engine = config.engine().withLongPollTimeoutMillis(2_000);
         server = new DurableStreamsServer(config.withPort(0).withEngine(engine),
-                new StreamEngine(engine, new MemoryStorage(), System::currentTimeMillis, new SplittableRandom(3))).start();
+                new StreamEngine(engine, storage, System::currentTimeMillis, new SplittableRandom(3))).start();
         return server;
     }
 
@@ -193,6 +203,54 @@ class OpsTest {
         for (int i = 0; i < 10; i++) {
             assertThat(send(client, "GET", server.url() + "/healthz", null, null).statusCode()).isEqualTo(200);
             assertThat(send(client, "GET", server.url() + "/readyz", null, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void readinessFollowsTheStoresAvailability() throws Exception {
+        AtomicBoolean available = new AtomicBoolean(true);
+        start(ServerConfig.defaults(), new Unreliable(new MemoryStorage(), available));
+        HttpClient client = HttpClient.newHttpClient();
+        assertThat(send(client, "GET", server.url() + "/readyz", null, null).statusCode()).isEqualTo(200);
+
+        available.set(false);
+        HttpResponse<String> notReady = send(client, "GET", server.url() + "/readyz", null, null);
+        assertThat(notReady.statusCode()).isEqualTo(503);
+        assertThat(notReady.headers().firstValue("retry-after")).hasValue("1");
+        assertThat(notReady.headers().firstValue("cache-control")).hasValue("no-store");
+        assertThat(notReady.body()).isEqualTo("store unavailable\n");
+        assertThat(send(client, "GET", server.url() + "/healthz", null, null).statusCode())
+                .as("the process itself is alive").isEqualTo(200);
+
+        available.set(true);
+        assertThat(send(client, "GET", server.url() + "/readyz", null, null).statusCode()).isEqualTo(200);
+    }
+
+    /** A working store that reports itself unavailable while {@code up} is false, as a store whose database is down. */
+    private record Unreliable(MemoryStorage delegate, AtomicBoolean up) implements StreamStorage {
+        @Override
+        public List<RecoveredStream> recover() {
+            return delegate.recover();
+        }
+
+        @Override
+        public CompletableFuture<Long> nextIncarnation() {
+            return delegate.nextIncarnation();
+        }
+
+        @Override
+        public CompletableFuture<StreamLog> createLog(StreamDescriptor descriptor) {
+            return delegate.createLog(descriptor);
+        }
+
+        @Override
+        public boolean available() {
+            return up.get();
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
         }
     }
 

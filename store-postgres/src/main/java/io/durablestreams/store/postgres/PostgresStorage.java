@@ -38,8 +38,13 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     static final long CACHE_BYTES_PER_STREAM = 4L * 1024 * 1024;
     /** Logs unused this long are dropped from the node's map (the engine drops its entries sooner). */
     static final long IDLE_LOG_MILLIS = 300_000;
-    /** How often recorded accesses (sliding TTLs) are written. */
-    static final long TOUCH_FLUSH_MILLIS = 1_000;
+    /**
+     * Accesses of streams with a sliding TTL are written at once (batched while a write is under
+     * way), so another node deciding expiry sees them within a round trip; nodes expire streams
+     * only after a grace (StreamRegistry.SHARED_EXPIRY_GRACE_MILLIS, and {@value #EXPIRY_GRACE_MILLIS}
+     * in the sweep) well above that.
+     */
+    static final long EXPIRY_GRACE_MILLIS = 250;
     /** Expired streams deleted per sweep statement. */
     static final int SWEEP_BATCH = 500;
 
@@ -51,6 +56,7 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     private final ChangeListener changes;
     private final Map<String, PostgresStreamLog> logs = new ConcurrentHashMap<>();
     private final Map<PostgresStreamLog, Long> touches = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean touchFlushPending = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile LongConsumer syncListener = nanos -> { };
 
     private PostgresStorage(PostgresDatabase db) {
@@ -61,7 +67,6 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ds-postgres-timer"));
         this.committer = new GroupCommitter(db, nodeId, nanos -> syncListener.accept(nanos));
         this.changes = new ChangeListener(db.config(), nodeId);
-        timer.scheduleWithFixedDelay(this::flushTouches, TOUCH_FLUSH_MILLIS, TOUCH_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
         timer.scheduleWithFixedDelay(this::forgetIdleLogs, IDLE_LOG_MILLIS, IDLE_LOG_MILLIS / 4, TimeUnit.MILLISECONDS);
     }
 
@@ -227,7 +232,7 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     public CompletableFuture<Integer> sweepExpired(long nowMillis) {
         return onIo("expiring streams", c -> {
             int deleted = 0;
-            for (StreamTables.Key k : StreamTables.expired(c, nowMillis, SWEEP_BATCH)) {
+            for (StreamTables.Key k : StreamTables.expired(c, nowMillis - EXPIRY_GRACE_MILLIS, SWEEP_BATCH)) {
                 if (StreamDeletion.delete(c, k.name(), k.incarnation(), nodeId) != null) {
                     deleted++;
                 }
@@ -247,14 +252,22 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
         });
     }
 
-    /** Records an access for sliding TTLs; written in the next flush (at most {@value #TOUCH_FLUSH_MILLIS} ms later). */
+    /** Records an access for sliding TTLs: written right away, together with the accesses that arrive meanwhile. */
     void touched(PostgresStreamLog log, long nowMillis) {
         if (log.descriptor.ttlSeconds() != null) {
             touches.merge(log, nowMillis, Math::max);
+            if (touchFlushPending.compareAndSet(false, true)) {
+                try {
+                    timer.execute(this::flushTouches);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    touchFlushPending.set(false);
+                }
+            }
         }
     }
 
     private void flushTouches() {
+        touchFlushPending.set(false);
         if (touches.isEmpty()) {
             return;
         }
