@@ -41,15 +41,26 @@ final class Leases {
         arm(s);
     }
 
-    /** Schedules the expiry of the lease as persisted (after a restart too). */
+    /**
+     * Schedules the expiry of the lease as persisted (after a restart too). If the lease was
+     * extended meanwhile (here, or on another node), the timer waits for the new expiry.
+     */
     void arm(Subscription s) {
         long generation = s.generation;
-        timers.schedule(s.id, s.leaseExpiresAt - clock.getAsLong(), () -> {
-            if (s.deleted || s.generation != generation || s.holder == null || s.leaseExpiresAt > clock.getAsLong()) {
-                return;
+        timers.scheduleWhenDue(s.id, () -> current(s, generation) ? s.leaseExpiresAt - clock.getAsLong() : 0, () -> {
+            if (current(s, generation)) {
+                expired(s);
             }
-            LOG.log(System.Logger.Level.INFO, "lease of subscription " + s.id + " expired (holder " + s.holder + ")");
-            onExpired.accept(s);
         });
+    }
+
+    /** Ends a lease that ran out. */
+    void expired(Subscription s) {
+        LOG.log(System.Logger.Level.INFO, "lease of subscription " + s.id + " expired (holder " + s.holder + ")");
+        onExpired.accept(s);
+    }
+
+    private static boolean current(Subscription s, long generation) {
+        return !s.deleted && s.generation == generation && s.holder != null;
     }
 }

@@ -22,14 +22,13 @@ final class Retries {
         this.random = random;
     }
 
-    /** Records a failed attempt and returns the delay before the next one; the caller persists. */
-    long failed(Subscription s) {
+    /** Records a failed attempt and schedules the next one ({@link #remaining}); the caller persists. */
+    void failed(Subscription s) {
         s.failed = true;
         s.attempts++;
         long base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, s.attempts - 1));
         long delay = Math.round(base * (1 - JITTER + 2 * JITTER * random.nextDouble()));
         s.nextAttemptAt = clock.getAsLong() + delay;
-        return delay;
     }
 
     /** Clears the schedule after a successful attempt; the caller persists. */

@@ -12,8 +12,10 @@ import java.util.TreeMap;
 
 /**
  * One subscription's durable state (PROTOCOL.md §6–§7): configuration, stream links with their
- * acknowledged positions, the current wake (generation, id, snapshot), the lease, and the webhook
- * retry schedule. Owned by the subscription manager's thread; persisted as JSON after each change.
+ * acknowledged positions, the current wake (generation, id, snapshot), the lease, the retry
+ * schedule, and (with a shared control store) the claim on the attempt in flight. Owned by the
+ * subscription thread; persisted as JSON after each change, and re-read in place ({@link #read})
+ * when another node may have changed it.
  */
 final class Subscription {
     /** A linked stream and how far it has been acknowledged. */
@@ -45,6 +47,9 @@ final class Subscription {
     int attempts;
     long nextAttemptAt;
     boolean failed;
+    /** Shared control store only: which node's delivery attempt of the current wake is in flight, and until when ({@link Attempts}). */
+    String attemptBy;
+    long attemptUntil;
     boolean deleted;
 
     Subscription(String id) {
@@ -87,42 +92,71 @@ final class Subscription {
             n.put("attempts", attempts);
             n.put("next_attempt_at", nextAttemptAt);
             n.put("failed", failed);
+            if (attemptBy != null) {
+                n.put("attempt_by", attemptBy);
+                n.put("attempt_until", attemptUntil);
+            }
         }
         return n;
     }
 
     static Subscription fromJson(JsonNode n) {
         Subscription s = new Subscription(n.get("id").asText());
-        s.deleted = n.path("deleted").asBoolean();
-        s.generation = n.path("generation").asLong();
-        JsonNode c = n.get("config");
-        if (c != null && !c.isNull()) {
-            List<String> streams = new ArrayList<>();
-            c.path("streams").forEach(x -> streams.add(x.asText()));
-            s.config = new SubscriptionConfig(c.get("type").asText(), textOrNull(c, "pattern"), streams,
-                    textOrNull(c, "webhook_url"), textOrNull(c, "wake_stream"), c.path("lease_ttl_ms").asLong(),
-                    textOrNull(c, "description"));
-            s.configHash = n.path("config_hash").asText();
-            s.createdAtMillis = n.path("created_at").asLong();
-            for (JsonNode l : n.path("links")) {
-                Link link = new Link();
-                link.glob = l.path("glob").asBoolean();
-                link.explicit = l.path("explicit").asBoolean();
-                link.ackedIncarnation = l.path("acked_incarnation").asLong();
-                link.ackedPosition = l.path("acked_position").asLong();
-                link.ackedOffset = l.path("acked_offset").asText("-1");
-                s.links.put(l.get("path").asText(), link);
-            }
-            s.wakeId = textOrNull(n, "wake_id");
-            s.wakeAnnounced = n.path("wake_announced").asBoolean();
-            s.holder = textOrNull(n, "holder");
-            s.leaseExpiresAt = n.path("lease_expires_at").asLong();
-            n.path("snapshot").fields().forEachRemaining(e -> s.snapshot.put(e.getKey(), e.getValue().asText()));
-            s.attempts = n.path("attempts").asInt();
-            s.nextAttemptAt = n.path("next_attempt_at").asLong();
-            s.failed = n.path("failed").asBoolean();
-        }
+        s.read(n);
         return s;
+    }
+
+    /**
+     * Replaces every field with the record's ({@link #toJson}'s form, same id), so that whoever
+     * holds this object (a timer, a delivery in flight) sees what the record says now.
+     */
+    void read(JsonNode n) {
+        deleted = n.path("deleted").asBoolean();
+        generation = n.path("generation").asLong();
+        links.clear();
+        snapshot.clear();
+        JsonNode c = n.get("config");
+        if (c == null || c.isNull()) {
+            config = null;
+            configHash = null;
+            createdAtMillis = 0;
+            wakeId = null;
+            wakeAnnounced = false;
+            holder = null;
+            leaseExpiresAt = 0;
+            attempts = 0;
+            nextAttemptAt = 0;
+            failed = false;
+            attemptBy = null;
+            attemptUntil = 0;
+            return;
+        }
+        List<String> streams = new ArrayList<>();
+        c.path("streams").forEach(x -> streams.add(x.asText()));
+        config = new SubscriptionConfig(c.get("type").asText(), textOrNull(c, "pattern"), streams,
+                textOrNull(c, "webhook_url"), textOrNull(c, "wake_stream"), c.path("lease_ttl_ms").asLong(),
+                textOrNull(c, "description"));
+        configHash = n.path("config_hash").asText();
+        createdAtMillis = n.path("created_at").asLong();
+        for (JsonNode l : n.path("links")) {
+            Link link = new Link();
+            link.glob = l.path("glob").asBoolean();
+            link.explicit = l.path("explicit").asBoolean();
+            link.ackedIncarnation = l.path("acked_incarnation").asLong();
+            link.ackedPosition = l.path("acked_position").asLong();
+            link.ackedOffset = l.path("acked_offset").asText("-1");
+            links.put(l.get("path").asText(), link);
+        }
+        wakeId = textOrNull(n, "wake_id");
+        wakeAnnounced = n.path("wake_announced").asBoolean();
+        holder = textOrNull(n, "holder");
+        leaseExpiresAt = n.path("lease_expires_at").asLong();
+        n.path("snapshot").fields().forEachRemaining(e -> snapshot.put(e.getKey(), e.getValue().asText()));
+        attempts = n.path("attempts").asInt();
+        nextAttemptAt = n.path("next_attempt_at").asLong();
+        failed = n.path("failed").asBoolean();
+        attemptBy = textOrNull(n, "attempt_by");
+        attemptUntil = n.path("attempt_until").asLong();
     }
 
     private static String textOrNull(JsonNode n, String field) {

@@ -12,6 +12,10 @@ import java.util.function.LongSupplier;
  * {@code done}, a release or an expired lease ends the wake, and remaining work issues the next
  * one. Callback, ack and release must match the current wake (generation fencing, §7.3).
  * Runs on the subscription thread.
+ *
+ * <p>Timers ({@link Leases}, retries) are armed on the node that made the change. With a shared
+ * control store every node also runs {@link #sweep} every few seconds, which does what is due
+ * whoever armed it: so the leases and retries of a node that stopped are taken over.
  */
 final class Wakes {
     /** Whether a callback, ack or release may act on the current wake. */
@@ -32,12 +36,16 @@ final class Wakes {
     private final WebhookDelivery webhooks;
     private final PullWake pullWake;
     private final CallbackTokens tokens;
+    private final Attempts attempts;
+    private final Retries retries;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
 
     Wakes(SubscriptionRegistry registry, Cursors cursors, Timers timers, WebhookDelivery webhooks, PullWake pullWake,
-          CallbackTokens tokens, LongSupplier clock) {
+          CallbackTokens tokens, Attempts attempts, Retries retries, LongSupplier clock) {
         this.registry = registry;
+        this.attempts = attempts;
+        this.retries = retries;
         this.cursors = cursors;
         this.timers = timers;
         this.webhooks = webhooks;
@@ -88,6 +96,37 @@ final class Wakes {
         }
     }
 
+    /**
+     * Shared control store, on every node every few seconds: ends leases that ran out, makes the
+     * attempts that are due and not in flight anywhere (a retry, or a node that stopped
+     * mid-attempt), and issues wakes for pending work whose change notification was lost (a node
+     * that stopped after an append, before its subscription work).
+     */
+    void sweep() {
+        long now = clock.getAsLong();
+        for (Subscription s : registry.all()) {
+            if (s.deleted) {
+                continue;
+            }
+            if (s.holder != null) {
+                if (s.leaseExpiresAt <= now) {
+                    leases.expired(s);
+                }
+            } else if (s.wakeId != null) {
+                if (attempts.claimed(s) || retries.remaining(s) > 0) {
+                    continue;
+                }
+                if (s.isWebhook()) {
+                    webhooks.deliver(s, this::answered);
+                } else if (!s.wakeAnnounced) {
+                    pullWake.announce(s);
+                }
+            } else if (cursors.hasPending(s)) {
+                issue(s);
+            }
+        }
+    }
+
     /** A pull-wake worker's claim of the current wake, or of a new one if work is pending. */
     Claim claim(Subscription s, String worker) {
         if (leases.held(s)) {
@@ -100,6 +139,7 @@ final class Wakes {
             s.generation++;
             s.wakeId = newWakeId();
             s.wakeAnnounced = true;
+            Attempts.clear(s);
         }
         ArrayNode snapshot = cursors.snapshot(s);
         leases.hold(s, worker);
@@ -152,6 +192,7 @@ final class Wakes {
         s.snapshot.clear();
         s.attempts = 0;
         s.nextAttemptAt = 0;
+        Attempts.clear(s);
         registry.persist(s);
         if (s.isWebhook()) {
             webhooks.deliver(s, this::answered);
@@ -175,6 +216,7 @@ final class Wakes {
         s.holder = null;
         s.leaseExpiresAt = 0;
         s.snapshot.clear();
+        Attempts.clear(s);
         timers.cancel(s.id);
         boolean next = cursors.hasPending(s);
         if (next) {

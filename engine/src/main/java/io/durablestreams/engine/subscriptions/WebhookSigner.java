@@ -21,7 +21,9 @@ import java.util.Map;
 /**
  * The server's Ed25519 webhook signing keys (PROTOCOL.md §6.5, §7.1). Keys are persisted in the
  * control store; {@code kid} is {@code ds_} + the RFC 7638 JWK thumbprint, so it is stable for the
- * key's lifetime. After {@link #rotate()} the old public keys stay in the JWKS. Thread-safe.
+ * key's lifetime. After {@link #rotate()} the old public keys stay in the JWKS. With a shared
+ * control store the keys are read again before each use, so a rotation on one node reaches every
+ * node. Thread-safe.
  */
 final class WebhookSigner {
     private static final String PREFIX = "keys/webhook/";
@@ -31,17 +33,36 @@ final class WebhookSigner {
     private record Key(String kid, PrivateKey privateKey, byte[] rawPublic, long createdMillis) {}
 
     private final ControlStore store;
+    /** Oldest first: the last one is active. */
     private final List<Key> keys = new ArrayList<>();
 
     WebhookSigner(ControlStore store, long nowMillis) {
         this.store = store;
-        Map<String, byte[]> saved = store.load(PREFIX);
-        for (byte[] record : saved.values()) {
-            keys.add(decode(record));
-        }
-        keys.sort((a, b) -> Long.compare(a.createdMillis, b.createdMillis));
+        load();
         if (keys.isEmpty()) {
             rotate(nowMillis);
+        }
+    }
+
+    /** Adds the stored keys not known yet (keys are never removed). */
+    private void load() {
+        Map<String, byte[]> saved = store.load(PREFIX);
+        if (saved.size() == keys.size()) {
+            return;
+        }
+        for (Map.Entry<String, byte[]> e : saved.entrySet()) {
+            String kid = e.getKey().substring(PREFIX.length());
+            if (keys.stream().noneMatch(k -> k.kid.equals(kid))) {
+                keys.add(decode(e.getValue()));
+            }
+        }
+        keys.sort((a, b) -> Long.compare(a.createdMillis, b.createdMillis));
+    }
+
+    /** With a shared control store: the keys another node added since. */
+    private void refresh() {
+        if (store.shared()) {
+            load();
         }
     }
 
@@ -60,11 +81,13 @@ final class WebhookSigner {
     }
 
     synchronized String activeKid() {
+        refresh();
         return keys.get(keys.size() - 1).kid;
     }
 
     /** The {@code Webhook-Signature} header value for {@code body} sent at {@code unixSeconds}. */
     synchronized String sign(long unixSeconds, byte[] body) {
+        refresh();
         Key key = keys.get(keys.size() - 1);
         try {
             Signature s = Signature.getInstance("Ed25519");
@@ -79,6 +102,7 @@ final class WebhookSigner {
 
     /** The JWK Set of every key, newest last. */
     synchronized String jwks() {
+        refresh();
         StringBuilder sb = new StringBuilder("{\"keys\":[");
         for (int i = 0; i < keys.size(); i++) {
             Key k = keys.get(i);

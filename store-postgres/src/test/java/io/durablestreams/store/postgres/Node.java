@@ -5,6 +5,7 @@ import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.http.LiveContext;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
+import io.durablestreams.engine.subscriptions.WebhookOptions;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,14 +24,30 @@ final class Node implements AutoCloseable, LiveContext {
     final PostgresStorage storage;
     final StreamEngine engine;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private boolean closed;
 
     Node(String url) {
         this(url, EngineConfig.defaults());
     }
 
     Node(String url, EngineConfig config) {
-        storage = PostgresStorage.open(new PostgresConfig(PostgresUrl.parse(url), 4, Duration.ofSeconds(5)));
-        engine = new StreamEngine(config, storage, storage.controlStore(), System::currentTimeMillis, RandomGenerator.getDefault());
+        this(url, config, WebhookOptions.none());
+    }
+
+    /** A node that delivers webhooks through {@code webhooks} (a test transport). */
+    Node(String url, WebhookOptions webhooks) {
+        this(url, EngineConfig.defaults(), webhooks);
+    }
+
+    Node(String url, EngineConfig config, WebhookOptions webhooks) {
+        this(url, config, webhooks, Duration.ofSeconds(5));
+    }
+
+    /** @param connectTimeout how long a request waits for a connection, and for the control records' lock */
+    Node(String url, EngineConfig config, WebhookOptions webhooks, Duration connectTimeout) {
+        storage = PostgresStorage.open(new PostgresConfig(PostgresUrl.parse(url), 4, connectTimeout));
+        engine = new StreamEngine(config, storage, storage.controlStore(), webhooks, System::currentTimeMillis,
+                RandomGenerator.getDefault());
     }
 
     /** Waits until the node hears other nodes' changes (its notification connection is up). */
@@ -108,9 +125,13 @@ final class Node implements AutoCloseable, LiveContext {
         return () -> f.cancel(false);
     }
 
+    /** Stops the node (as a node that goes away); again is a no-op. */
     @Override
-    public void close() {
-        engine.close();
-        loop.shutdownNow();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            engine.close();
+            loop.shutdownNow();
+        }
     }
 }

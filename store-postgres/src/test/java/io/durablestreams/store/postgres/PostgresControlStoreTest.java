@@ -1,8 +1,15 @@
 package io.durablestreams.store.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class PostgresControlStoreTest {
@@ -30,6 +37,60 @@ class PostgresControlStoreTest {
         }
         try (PostgresDatabase again = PostgresDatabase.open(PostgresConfig.of(url))) {
             assertThat(new PostgresControlStore(again).load("")).containsOnlyKeys("sub/2", "sub%_/3", "key/1");
+        }
+    }
+
+    @Test
+    void exclusiveWorkOfTwoNodesNeverOverlapsAndCommitsAllOrNothing() throws Exception {
+        String url = TestPostgres.freshDatabase();
+        // the lock is waited for as long as a connection: half a second here
+        PostgresConfig config = new PostgresConfig(PostgresUrl.parse(url), 4, Duration.ofMillis(500));
+        try (PostgresDatabase a = PostgresDatabase.open(config); PostgresDatabase b = PostgresDatabase.open(config)) {
+            var storeA = new PostgresControlStore(a);
+            var storeB = new PostgresControlStore(b);
+            assertThat(storeA.shared()).isTrue();
+
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch leave = new CountDownLatch(1);
+            ExecutorService nodeA = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> holder = nodeA.submit(() -> storeA.exclusively(() -> {
+                    storeA.put("k", bytes("from A"));
+                    assertThat(storeA.exclusively(() -> storeA.load("k"))).as("nested: the same transaction").containsKey("k");
+                    inside.countDown();
+                    await(leave);
+                    return "A";
+                }));
+                assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+
+                assertThat(storeB.load("k")).as("not visible before the work returns").isEmpty();
+                assertThatThrownBy(() -> storeB.exclusively(() -> "B"))
+                        .as("B waits for the lock at most its bound, then the store is unavailable (503)")
+                        .isInstanceOfSatisfying(PostgresUnavailableException.class, e -> assertThat(e.unavailable()).isTrue());
+
+                leave.countDown();
+                assertThat(holder.get(10, TimeUnit.SECONDS)).isEqualTo("A");
+            } finally {
+                nodeA.shutdownNow();
+            }
+            assertThat(storeB.exclusively(() -> new String(storeB.load("k").get("k"), StandardCharsets.UTF_8))).isEqualTo("from A");
+
+            assertThatThrownBy(() -> storeB.exclusively(() -> {
+                storeB.put("k", bytes("from B"));
+                storeB.put("k2", bytes("from B"));
+                throw new IllegalStateException("the work failed");
+            })).hasMessage("the work failed");
+            assertThat(storeA.load("k")).as("nothing of failed work is kept").hasSize(1);
+            assertThat(new String(storeA.load("k").get("k"), StandardCharsets.UTF_8)).isEqualTo("from A");
+            assertThat(storeA.load("k2")).isEmpty();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 
