@@ -95,7 +95,7 @@ final class AppendHandler {
         boolean closeOnly = !entry.hasData();
         return registry.track(shared.write(s.log, entry, typeMatches, invalid != null)).thenApply(result -> {
             WriterRules.Verdict verdict = result.verdict();
-            List<Waiter> toWake = s.committed(result.tail(), result.closed(), result.closedBy(), result.lastStreamSeq(), false, 0);
+            List<Waiter> toWake = s.committed(result.tail(), result.closed(), result.closedBy(), result.lastStreamSeq(), false, 0, 0);
             toWake.forEach(Waiter::wake);
             Tail tail = new Tail(s.offsetOf(result.tail()).toString(), result.closed(), result.lastStreamSeq());
             switch (verdict.kind()) {

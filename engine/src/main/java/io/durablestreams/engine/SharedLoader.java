@@ -15,9 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * readers here wait on, which wakes them.
  *
  * <p>Why no wake-up is lost: a reader registers its wait against the tail a load gave it. A
- * commit after that load notifies every node, and the reload it triggers finds the registered
- * reader (or the reader, registering later, already sees the reloaded tail and does not wait).
- * When notifications may have been lost, the store reports it and every watched stream reloads.
+ * commit after that load notifies every node. If the reader is registered then, the reload the
+ * notification triggers wakes it. If not, the notification is noted on the entry, and the reader,
+ * registering later, finds a note newer than the entry's last load and reloads it (waking itself
+ * if the change concerns it). When notifications may have been lost, the store reports it: every
+ * entry is noted and every watched stream reloads.
  */
 final class SharedLoader {
     private static final System.Logger LOG = System.getLogger(SharedLoader.class.getName());
@@ -32,6 +34,7 @@ final class SharedLoader {
         this.shared = shared;
         this.registry = registry;
         this.config = config;
+        registry.onRecheck(s -> reload(s.name, s.visibleTail));
         shared.onChange(this::changed);
     }
 
@@ -99,14 +102,23 @@ final class SharedLoader {
     /** A change another node committed (null: any stream may have changed). */
     private void changed(String name) {
         if (name == null) {
-            for (StreamState s : registry.watched()) {
-                reload(s.name, s.visibleTail);
+            long notice = registry.beginLoad();
+            for (StreamState s : registry.all()) {
+                s.lastNotice = notice;
+                if (s.waiterCount() > 0) {
+                    reload(s.name, s.visibleTail);
+                }
             }
             return;
         }
         StreamState s = registry.cached(name);
-        if (s != null && s.waiterCount() > 0) {
-            reload(name, s.visibleTail);
+        if (s != null) {
+            // noted even without readers: one that loaded before this change and registers after it
+            // sees the note and reloads (StreamState.addWaiter)
+            s.lastNotice = registry.beginLoad();
+            if (s.waiterCount() > 0) {
+                reload(name, s.visibleTail);
+            }
         }
     }
 

@@ -50,6 +50,18 @@ final class StreamRegistry {
         this.shared = shared;
     }
 
+    /** Shared stores: how an entry is reloaded (see {@link StreamState#addWaiter}). */
+    private volatile java.util.function.Consumer<StreamState> recheck;
+
+    void onRecheck(java.util.function.Consumer<StreamState> reload) {
+        this.recheck = reload;
+    }
+
+    /** Shared stores: every cached entry (for announcing a possible change of any stream). */
+    java.util.Collection<StreamState> all() {
+        return streams.values();
+    }
+
     /** Shared stores: the number to pass to {@link #reconcile} for a load that starts now. */
     long beginLoad() {
         return loads.incrementAndGet();
@@ -78,7 +90,7 @@ final class StreamRegistry {
                         reconcile(committed.source().descriptor().name(), committed.source(), load);
                     }
                     wake(current.committed(committed.tail(), committed.closed(), committed.closedBy(),
-                            committed.lastStreamSeq(), committed.softDeleted(), committed.lastAccessMillis()));
+                            committed.lastStreamSeq(), committed.softDeleted(), committed.lastAccessMillis(), load));
                 }
                 return current;
             }
@@ -89,8 +101,9 @@ final class StreamRegistry {
             }
             StreamState fresh = new StreamState(d, source, committed.log(), committed.lastAccessMillis());
             fresh.loadedBy = load;
+            fresh.recheck = recheck;
             fresh.committed(committed.tail(), committed.closed(), committed.closedBy(), committed.lastStreamSeq(),
-                    committed.softDeleted(), committed.lastAccessMillis());
+                    committed.softDeleted(), committed.lastAccessMillis(), load);
             if (current == null ? streams.putIfAbsent(name, fresh) == null : streams.replace(name, current, fresh)) {
                 if (current != null) {
                     evict(current);
@@ -115,17 +128,6 @@ final class StreamRegistry {
         for (Waiter w : waiters) {
             w.wake();
         }
-    }
-
-    /** Shared stores: the cached entries that live readers on this node wait on. */
-    List<StreamState> watched() {
-        List<StreamState> out = new ArrayList<>();
-        for (StreamState s : streams.values()) {
-            if (s.waiterCount() > 0) {
-                out.add(s);
-            }
-        }
-        return out;
     }
 
     /** The cached entry under {@code name}, whatever its state, without expiry or waiting; or null. */
@@ -262,6 +264,8 @@ final class StreamRegistry {
     void endCreation(String name, CompletableFuture<Void> claim, StreamState created) {
         if (created != null) {
             created.loadedBy = beginLoad(); // a shared store's load that began before this sees no stream: it must not evict this one
+            created.lastRefresh = created.loadedBy;
+            created.recheck = recheck;
             streams.put(name, created);
         }
         creations.remove(name, claim);

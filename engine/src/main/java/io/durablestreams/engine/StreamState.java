@@ -73,6 +73,12 @@ final class StreamState {
     volatile long lastAccessMillis;
     /** Shared stores: the number of the load that created this entry (see {@link StreamRegistry#reconcile}). */
     long loadedBy;
+    /** Shared stores: the number of the latest load taken into this entry. */
+    volatile long lastRefresh;
+    /** Shared stores: a number drawn when another node's change of this stream was last announced. */
+    volatile long lastNotice;
+    /** Shared stores: reloads this entry; null for local stores. */
+    java.util.function.Consumer<StreamState> recheck;
     /** Set once a failure to expire this stream was logged, so the sweep does not repeat it every round. */
     boolean expiryFailureLogged;
 
@@ -147,7 +153,10 @@ final class StreamState {
      * readers to wake when something they wait for changed.
      */
     synchronized List<Waiter> committed(long tail, boolean isClosed, ProducerTuple by, String streamSeq,
-                                        boolean isSoftDeleted, long accessMillis) {
+                                        boolean isSoftDeleted, long accessMillis, long load) {
+        if (load > lastRefresh) {
+            lastRefresh = load;
+        }
         boolean changed = false;
         if (tail > visibleTail) {
             visibleTail = tail;
@@ -174,11 +183,20 @@ final class StreamState {
     }
 
     /** Registers a waiter for the next change of this stream; returns false if it must not wait. */
-    synchronized boolean addWaiter(Waiter w, long seenTail) {
-        if (removed || visibleTail != seenTail || closeVisible) {
-            return false;
+    boolean addWaiter(Waiter w, long seenTail) {
+        boolean stale;
+        synchronized (this) {
+            if (removed || visibleTail != seenTail || closeVisible) {
+                return false;
+            }
+            waiters.add(w);
+            stale = recheck != null && lastNotice > lastRefresh;
         }
-        waiters.add(w);
+        if (stale) {
+            // another node changed the stream after the load this entry last took in, and nobody waited
+            // then to reload it: reload now, which wakes this waiter if the change concerns it
+            recheck.accept(this);
+        }
         return true;
     }
 
