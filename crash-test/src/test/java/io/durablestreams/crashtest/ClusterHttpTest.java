@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two real {@code ds serve --store postgres} processes (A and B) on one real PostgreSQL database,
- * driven over HTTP: what one node does, live readers on the other see; producers on both interleave
- * exactly once; a producer whose node is SIGKILLed with its batch in flight fails over to the other
- * node and the batch lands exactly once, whether or not the dead node's commit went through.
+ * driven over HTTP: what one node does, live readers on the other see, also across a crash of the
+ * database; producers on both interleave exactly once; a producer whose node is SIGKILLed with its
+ * batch in flight fails over to the other node and the batch lands exactly once, whether or not the
+ * dead node's commit went through.
  *
  * <p>The nodes' long-poll timeout (30 s) and SSE keep-alive are far above {@link #WAIT}, so a live
  * reader that answers within it was woken by the other node's change, not by a timer.
@@ -42,6 +43,7 @@ class ClusterHttpTest {
     /** How long a reader may take to see another node's change. */
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final Duration LONG_POLL_TIMEOUT = Duration.ofSeconds(30);
+    /** For the operations endpoints (/metrics, /readyz). */
     private static final HttpClient METRICS = HttpClient.newHttpClient();
     private static final int A = 0;
     private static final int B = 1;
@@ -135,6 +137,50 @@ class ClusterHttpTest {
             assertThat(sse.sawControl("streamClosed")).as("a deleted stream is not closed").isFalse();
         }
         assertThat(node(B).readAll(name).status()).isEqualTo(404);
+    }
+
+    /**
+     * Readers wait on B while PostgreSQL crashes ({@code pg_ctl stop -m immediate}) and starts again;
+     * B loses its notification connection meanwhile. An append on A after that reaches them: B
+     * reconnects and re-checks the streams its readers wait on, so no notification lost in between
+     * strands them (they would otherwise wait for the 30 s timeout).
+     */
+    @Test
+    void readersOnBWaitingThroughADatabaseCrashSeeTheNextAppendOnA() throws Exception {
+        PostgresControl postgres = TestPostgres.control();
+        String name = "wake/database-crash";
+        assertThat(node(A).create(name).statusCode()).isEqualTo(201);
+        String tail = nextOffset(append(A, name, "before "));
+        try (SseReader sse = SseReader.open(node(B), name, "-1")) {
+            CompletableFuture<HttpResponse<byte[]>> poll = longPollWhenWaiting(B, name, tail);
+            await(() -> sse.sawControl("\"upToDate\":true"), sse::toString);
+
+            postgres.crash();
+            postgres.restart();
+            // A answers 503 until its pool reconnects: the producer retries (a retry of a landed batch is a 204)
+            byte[] batch = "after".getBytes(StandardCharsets.UTF_8);
+            Failover.Outcome<HttpResponse<byte[]>> appended = Failover.send(i -> node(A), 0,
+                    n -> n.post(name, batch, false, new Http.Producer("p", 0, 0), null), WAIT);
+            assertThat(appended.status()).as(appended.lastFailure()).isIn(200, 204);
+
+            HttpResponse<byte[]> polled = poll.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(polled.statusCode()).isEqualTo(200);
+            assertThat(text(polled)).isEqualTo("after");
+            await(() -> sse.data().equals("before after"), sse::toString);
+        }
+        await(() -> ready(A) && ready(B), () -> "a node is not ready again after the database restart");
+    }
+
+    private static boolean ready(int nodeIndex) {
+        try {
+            return METRICS.send(HttpRequest.newBuilder(URI.create(node(nodeIndex).baseUrl + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     @Test

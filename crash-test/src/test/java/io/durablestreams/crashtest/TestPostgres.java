@@ -24,6 +24,8 @@ import org.junit.jupiter.api.Assumptions;
 final class TestPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static String serverUrl;
+    /** The server this JVM started (null when it uses DS_TEST_POSTGRES_URL's). */
+    private static PostgresControl started;
 
     private TestPostgres() {
     }
@@ -40,6 +42,16 @@ final class TestPostgres {
         String base = server.contains("?") ? server.substring(0, server.indexOf('?')) : server;
         String query = server.contains("?") ? server.substring(server.indexOf('?')) : "";
         return base.substring(0, base.lastIndexOf('/') + 1) + name + query;
+    }
+
+    /**
+     * Crash and restart of the server, for a test that needs them: only of a server this JVM
+     * started (the test is skipped with {@code DS_TEST_POSTGRES_URL}: that server is not ours to crash).
+     */
+    static synchronized PostgresControl control() {
+        server();
+        Assumptions.assumeTrue(started != null, "DS_TEST_POSTGRES_URL names a server this test must not crash");
+        return started;
     }
 
     /** Drops a database {@link #freshDatabase()} made, once nothing uses it any more. */
@@ -80,6 +92,7 @@ final class TestPostgres {
                 run(script.toString(), "stop", dir.toString());
                 deleteTree(dir);
             }));
+            started = new PostgresControl(script, dir, dir.resolve("control.log"));
             return serverUrl = url;
         } catch (IOException e) {
             return unavailable(e.getMessage());
