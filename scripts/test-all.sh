@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests (Maven), the official server conformance suite on
 # every store, on one PostgreSQL node and on two nodes behind nginx, the official client
-# conformance cases against the reference server (also with a non-UTF-8 default charset) and
-# against ours, the kill -9 crash test of the file store, and the caching-proxy test of the
-# stream-incarnations extension (needs nginx).
+# conformance cases against the reference server (also with a non-UTF-8 default charset), against
+# ours and against two PostgreSQL nodes, the kill -9 crash test of the file store, the crash tests
+# of two PostgreSQL-store nodes (a node killed, the database crashed), and the caching-proxy test of
+# the stream-incarnations extension (needs nginx).
 # Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use; PostgreSQL
 # (Debian's postgresql package) for the PostgreSQL store: one throwaway server is started for the
 # whole run (scripts/postgres.sh), unless DS_TEST_POSTGRES_URL names one.
-#   DS_CRASH_CYCLES (default 30) sets the number of crash-test kill cycles.
+#   DS_CRASH_CYCLES (default 30) sets the number of crash-test kill cycles,
+#   DS_CLUSTER_CRASH_CYCLES (default 8) those of each cluster crash test.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -47,6 +49,10 @@ else
 fi
 echo "== crash test: kill -9 under load, ${DS_CRASH_CYCLES:-30} cycles"
 scripts/crash-test.sh "${DS_CRASH_CYCLES:-30}" | tail -6
+echo "== cluster crash test: two PostgreSQL nodes, kill -9 of a node under load, ${DS_CLUSTER_CRASH_CYCLES:-8} cycles"
+scripts/cluster-crash-test.sh node-kill "${DS_CLUSTER_CRASH_CYCLES:-8}"
+echo "== cluster crash test: two PostgreSQL nodes, PostgreSQL crashed under load, ${DS_CLUSTER_CRASH_CYCLES:-8} cycles"
+scripts/cluster-crash-test.sh db-restart "${DS_CLUSTER_CRASH_CYCLES:-8}"
 echo "== caching proxy (nginx) in front of the server, with and without immutable start URLs"
 if command -v nginx >/dev/null 2>&1; then
   scripts/cache-proxy-test.sh | tail -8

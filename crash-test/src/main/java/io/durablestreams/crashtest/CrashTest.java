@@ -89,7 +89,7 @@ public final class CrashTest {
 
     private void run(int cycles) throws Exception {
         for (int cycle = 1; cycle <= cycles; cycle++) {
-            ServerProcess server = ServerProcess.start(launcher, dataDir, serverLog);
+            ServerProcess server = ServerProcess.startFileStore(launcher, dataDir, serverLog);
             Http http = new Http(server.baseUrl);
             check(http, cycle);
             if (cycle == 1) {
@@ -101,10 +101,10 @@ public final class CrashTest {
             System.out.println("cycle " + cycle + ": " + streams.size() + " streams, " + appendsAcked.get()
                     + " appends acknowledged, " + anomalies.size() + " anomalies");
         }
-        ServerProcess server = ServerProcess.start(launcher, dataDir, serverLog);
+        ServerProcess server = ServerProcess.startFileStore(launcher, dataDir, serverLog);
         check(new Http(server.baseUrl), cycles + 1);
         server.stop();
-        server = ServerProcess.start(launcher, dataDir, serverLog);
+        server = ServerProcess.startFileStore(launcher, dataDir, serverLog);
         check(new Http(server.baseUrl), cycles + 2);
         server.stop();
     }

@@ -18,14 +18,19 @@ final class Http {
 
     record Read(int status, byte[] body, String nextOffset, boolean closed) {}
 
+    /** An idempotent producer's tuple for one request. */
+    record Producer(String id, long epoch, long seq) {}
+
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(TIMEOUT_SECONDS)).build();
+    final String baseUrl;
     private final String streamRoot;
 
     Http(String baseUrl) {
+        this.baseUrl = baseUrl;
         this.streamRoot = baseUrl + "/v1/stream/";
     }
 
-    private URI uri(String name, String query) {
+    URI uri(String name, String query) {
         String path = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%2F", "/");
         return URI.create(streamRoot + path + (query == null ? "" : "?" + query));
     }
@@ -38,18 +43,30 @@ final class Http {
         return send(request(name, null).header("Content-Type", CONTENT_TYPE).PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** Record {@code i} of the model's stream: as producer seq {@code i} (epoch 0), or with {@code Stream-Seq}. */
     HttpResponse<byte[]> append(StreamModel s, int i, byte[] body, boolean close) throws IOException, InterruptedException {
-        HttpRequest.Builder b = request(s.name, null).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (s.kind == StreamModel.Kind.PRODUCER) {
+            return post(s.name, body, close, new Producer(s.producerId(), 0, i), null);
+        }
+        return post(s.name, body, close, null, body.length > 0 ? s.streamSeq(i) : null);
+    }
+
+    /** POST: an append, an append-and-close or (empty body) a close; producer and streamSeq may be null. */
+    HttpResponse<byte[]> post(String name, byte[] body, boolean close, Producer producer, String streamSeq)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(name, null).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (body.length > 0) {
             b.header("Content-Type", CONTENT_TYPE);
         }
         if (close) {
             b.header("Stream-Closed", "true");
         }
-        if (s.kind == StreamModel.Kind.PRODUCER) {
-            b.header("Producer-Id", s.producerId()).header("Producer-Epoch", "0").header("Producer-Seq", Integer.toString(i));
-        } else if (body.length > 0) {
-            b.header("Stream-Seq", s.streamSeq(i));
+        if (producer != null) {
+            b.header("Producer-Id", producer.id()).header("Producer-Epoch", Long.toString(producer.epoch()))
+                    .header("Producer-Seq", Long.toString(producer.seq()));
+        }
+        if (streamSeq != null) {
+            b.header("Stream-Seq", streamSeq);
         }
         return send(b);
     }
@@ -76,6 +93,15 @@ final class Http {
             }
             offset = next;
         }
+    }
+
+    /**
+     * One long-poll from {@code offset}: 200 with data, 204 when the server's timeout passed (or the
+     * stream is closed at that offset), 404 when it is gone. {@code timeout} must exceed the server's
+     * {@code --long-poll-timeout}.
+     */
+    HttpResponse<byte[]> longPoll(String name, String offset, Duration timeout) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(name, "offset=" + offset + "&live=long-poll")).timeout(timeout).GET());
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder b) throws IOException, InterruptedException {

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The real server ({@code ds serve --store file}) as a child process. */
+/** The real server ({@code ds serve}) as a child process. */
 final class ServerProcess {
     /** How long a start may take (the launcher may build first): {@value} s. */
     private static final long START_TIMEOUT_SECONDS = 120;
@@ -25,9 +25,19 @@ final class ServerProcess {
         this.baseUrl = baseUrl;
     }
 
-    static ServerProcess start(Path launcher, Path dataDir, Path logFile) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(List.of(launcher.toString(), "serve", "--port", "0", "--store", "file",
-                "--data-dir", dataDir.toString(), "--long-poll-timeout", "1s"))
+    /** {@code ds serve --store file} on a data directory, with a short long-poll timeout. */
+    static ServerProcess startFileStore(Path launcher, Path dataDir, Path logFile) throws IOException, InterruptedException {
+        return start(List.of(launcher.toString(), "serve", "--port", "0", "--store", "file",
+                "--data-dir", dataDir.toString(), "--long-poll-timeout", "1s"), logFile);
+    }
+
+    /**
+     * Runs {@code command} (a {@code ds serve ... --port 0} command line), stderr appended to
+     * {@code logFile}, and waits for the URL it prints ("listening on URL"). The process must be the
+     * JVM itself ({@code ./ds} execs java), so that {@link #kill()} kills the server, not a wrapper.
+     */
+    static ServerProcess start(List<String> command, Path logFile) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
                 .start();
         CompletableFuture<String> url = new CompletableFuture<>();
@@ -46,12 +56,27 @@ final class ServerProcess {
         }, "server-stdout");
         reader.setDaemon(true);
         reader.start();
+        String baseUrl;
         try {
-            return new ServerProcess(p, url.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            baseUrl = url.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             p.destroyForcibly();
             throw new IOException("server did not start within " + START_TIMEOUT_SECONDS + " s; see " + logFile, e);
         }
+        String executable = p.info().command().orElse("");
+        if (!executable.endsWith("/java")) {
+            p.destroyForcibly();
+            throw new IOException("the server process is " + executable + ", not java: SIGKILL would not reach the server");
+        }
+        return new ServerProcess(p, baseUrl);
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed. */

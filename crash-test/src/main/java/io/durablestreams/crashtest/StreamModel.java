@@ -52,6 +52,63 @@ final class StreamModel {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * How a stream's content compares with its first {@code acked} records, record by record:
+     * acknowledged records missing, records present more than once (each extra copy counts), and
+     * anything else (records never acknowledged, bytes that are no record). Zero everywhere and in
+     * order exactly when the content is {@link #expected(int) expected(acked)}.
+     */
+    record Tally(int lost, int duplicated, int unexpected, boolean inOrder) {
+        boolean exact() {
+            return lost == 0 && duplicated == 0 && unexpected == 0 && inOrder;
+        }
+    }
+
+    Tally tally(byte[] content, int acked) {
+        int[] copies = new int[acked];
+        int unexpected = 0;
+        int next = 0;
+        boolean inOrder = true;
+        String text = new String(content, StandardCharsets.UTF_8);
+        int from = 0;
+        while (from < text.length()) {
+            int end = text.indexOf('\n', from);
+            String line = end < 0 ? text.substring(from) : text.substring(from, end + 1);
+            from = end < 0 ? text.length() : end + 1;
+            int i = recordIndex(line);
+            if (i < 0 || i >= acked) {
+                unexpected++;
+                inOrder = false;
+                continue;
+            }
+            copies[i]++;
+            inOrder &= i == next;
+            next = i + 1;
+        }
+        int lost = 0;
+        int duplicated = 0;
+        for (int c : copies) {
+            lost += c == 0 ? 1 : 0;
+            duplicated += Math.max(0, c - 1);
+        }
+        return new Tally(lost, duplicated, unexpected, inOrder && next == acked);
+    }
+
+    /** The index of the record of this stream that {@code line} is exactly, else -1. */
+    private int recordIndex(String line) {
+        String prefix = "<" + id + "#";
+        int colon = line.indexOf(':');
+        if (!line.startsWith(prefix) || colon < 0) {
+            return -1;
+        }
+        try {
+            int i = Integer.parseInt(line.substring(prefix.length(), colon));
+            return i >= 0 && line.equals(new String(record(id, i), StandardCharsets.UTF_8)) ? i : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     byte[] expected(int count) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < count; i++) {
