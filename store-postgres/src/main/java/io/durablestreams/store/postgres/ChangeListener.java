@@ -128,6 +128,7 @@ final class ChangeListener implements AutoCloseable {
         props.setProperty("socketTimeout", Long.toString(Math.max(10, seconds * 2)));
         props.setProperty("tcpKeepAlive", "true");
         props.setProperty("ApplicationName", "durable-streams-listen");
+        props.setProperty("logServerErrorDetail", "false");
         return DriverManager.getConnection(url.jdbcUrl(), props);
     }
 

@@ -55,6 +55,8 @@ public final class PostgresDatabase implements AutoCloseable {
         h.addDataSourceProperty("socketTimeout", Long.toString(Math.max(30, seconds * 6)));
         h.addDataSourceProperty("tcpKeepAlive", "true");
         h.addDataSourceProperty("ApplicationName", "durable-streams");
+        // a failed statement's message must not carry its values (stream data, names, producer ids) into logs
+        h.addDataSourceProperty("logServerErrorDetail", "false");
         return h;
     }
 
