@@ -128,6 +128,14 @@ node_url() {
   echo "http://$(sed -n 's#.*listening on http://\([^/ ]*\).*#\1#p' "$CLUSTER_DIR/node$1.log" | head -1)"
 }
 
+# A fresh JVM needs tens of seconds of load before its hot paths are compiled; the file store and
+# the reference get that from scenario 1 before scenario 2, the PostgreSQL nodes from one
+# unmeasured, shorter pass of scenario 2 (two nodes on 2 cores otherwise measure their JIT).
+warm_up() {  # $1: URL, $2: pid
+  "${BENCH[@]}" run --name warm-up --url "$1" --pid "$2" --scale "$(awk "BEGIN {print $SCALE * 0.4}")" \
+    --scenarios s2 --out "$WORK/warm-up.json" >/dev/null
+}
+
 PG_SCENARIOS="$(among s2 s4 s8)"
 if [[ "$RUN_POSTGRES" == 1 && -n "$PG_SCENARIOS" ]]; then
   # as root, PostgreSQL runs as the postgres user, which must pass through the 0700 work directory
@@ -137,7 +145,8 @@ if [[ "$RUN_POSTGRES" == 1 && -n "$PG_SCENARIOS" ]]; then
   load "PostgreSQL ($(sed -n 1p "$PG_DIR/pgdata/PG_VERSION")) at $PG_URL"
   PG_CMD="java -jar $DS_JAR serve --port {port} --store postgres --postgres-url $PG_URL --long-poll-timeout 30s"
   start_server "$PG_CMD" "$WORK/postgres-node" "$WORK/postgres-node.log"
-  load "postgres node listening on $SERVER_URL (pid $SERVER_PID)"
+  load "postgres node listening on $SERVER_URL (pid $SERVER_PID); warming up"
+  warm_up "$SERVER_URL" "$SERVER_PID"
   "${BENCH[@]}" run --name postgres --url "$SERVER_URL" --pid "$SERVER_PID" --scale "$SCALE" \
     --scenarios "$PG_SCENARIOS" --out "$RAW/postgres.json"
   stop_server
@@ -146,7 +155,8 @@ if [[ "$RUN_POSTGRES" == 1 && -n "$PG_SCENARIOS" ]]; then
     PROXY_URL="$(DS_POSTGRES_URL="$PG_URL" scripts/cluster.sh start "$CLUSTER_DIR" --long-poll-timeout 30s)"
     # node B serves the reads, so RSS is sampled there
     NODE_B_PID="$(cat "$CLUSTER_DIR/node2.pid")"
-    load "two postgres nodes $(node_url 1) and $(node_url 2) behind nginx at $PROXY_URL"
+    load "two postgres nodes $(node_url 1) and $(node_url 2) behind nginx at $PROXY_URL; warming up"
+    warm_up "$PROXY_URL" "$NODE_B_PID"
     if wants s2; then
       "${BENCH[@]}" run --name postgres-2nodes --url "$PROXY_URL" --pid "$NODE_B_PID" --scale "$SCALE" \
         --scenarios s2 --out "$RAW/postgres-2nodes.json"
