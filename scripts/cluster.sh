@@ -77,10 +77,17 @@ http {
   log_format nodes '\$upstream_addr \$status \$request_method \$request_uri';
   access_log $dir/nginx/logs/access.log nodes;
   # round robin (nginx's default), no stickiness: any node must answer any request
+  # nginx closes a keep-alive connection after 1,000 requests by default; clients that keep one
+  # connection for a long run (the benchmark's load tool) would see it closed under them
+  keepalive_requests 1000000;
   upstream ds {
     server $2;
     server $3;
-    keepalive 16;
+    # idle connections kept to the nodes: fewer than the requests in flight, and nginx closes the
+    # surplus after each response and opens new ones for the next (a TCP handshake and a new
+    # connection on the node per request)
+    keepalive 256;
+    keepalive_requests 1000000;
   }
   server {
     listen 127.0.0.1:$1;

@@ -4,6 +4,7 @@ import io.durablestreams.bench.probe.DiskProbe;
 import io.durablestreams.bench.probe.LoopbackProbe;
 import io.durablestreams.bench.scenario.CatchUpRead;
 import io.durablestreams.bench.scenario.ConcurrentAppends;
+import io.durablestreams.bench.scenario.LongPollAcrossNodes;
 import io.durablestreams.bench.scenario.LongPollFanOut;
 import io.durablestreams.bench.scenario.LongPollRoundTrip;
 import io.durablestreams.bench.scenario.ProducerThroughput;
@@ -21,8 +22,10 @@ import java.util.Map;
  *
  * <pre>
  * probe   --dir DIR --out FILE                         raw fdatasync latency and loopback limits
- * run     --name N --url URL --pid PID --out FILE      scenarios 1-6 against a running server
- *         [--scenarios s1,s2,s3,s4,s5lp,s5sse,s6] [--scale 1.0]
+ * run     --name N --url URL --pid PID --out FILE      scenarios 1-6 and 8 against a running server
+ *         [--scenarios s1,s2,s3,s4,s5lp,s5sse,s6,s8] [--scale 1.0]
+ *         [--url-b URL]                                 a second node of the same cluster (s8 reads there;
+ *                                                       default: --url)
  * restart --name N --cmd 'TEMPLATE {port} {dir}' --dir DIR --out FILE --metric NAME
  *         --populate http|disk --streams N [--bytes-per-stream B]      scenario 7
  * report  --results DIR --json FILE --doc FILE --command TEXT [--jmh FILE]   the markdown table
@@ -30,7 +33,8 @@ import java.util.Map;
  */
 public final class LoadTool {
     private static final List<Scenario> SCENARIOS = List.of(new SequentialAppends(), new ConcurrentAppends(),
-            new ProducerThroughput(), new CatchUpRead(), new LongPollFanOut(), new SseFanOut(), new LongPollRoundTrip());
+            new ProducerThroughput(), new CatchUpRead(), new LongPollFanOut(), new SseFanOut(), new LongPollRoundTrip(),
+            new LongPollAcrossNodes());
 
     private LoadTool() {}
 
@@ -59,9 +63,10 @@ public final class LoadTool {
     }
 
     private static void run(Map<String, String> opts) throws Exception {
-        Target target = new Target(opts.get("name"), URI.create(opts.get("url")), Long.parseLong(opts.get("pid")),
-                Double.parseDouble(opts.getOrDefault("scale", "1")));
-        List<String> wanted = Arrays.asList(opts.getOrDefault("scenarios", "s1,s2,s3,s4,s5lp,s5sse,s6").split(","));
+        URI url = URI.create(opts.get("url"));
+        Target target = new Target(opts.get("name"), url, opts.containsKey("url-b") ? URI.create(opts.get("url-b")) : url,
+                Long.parseLong(opts.get("pid")), Double.parseDouble(opts.getOrDefault("scale", "1")));
+        List<String> wanted = Arrays.asList(opts.getOrDefault("scenarios", "s1,s2,s3,s4,s5lp,s5sse,s6,s8").split(","));
         Results out = new Results(target.name(), target.base().toString());
         Path file = Path.of(opts.get("out"));
         for (Scenario s : SCENARIOS) {

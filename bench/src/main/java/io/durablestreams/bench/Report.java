@@ -29,9 +29,10 @@ final class Report {
     /** How to judge a metric; {@code target} is null for context rows. */
     private record Row(String key, String label, boolean higherIsBetter, String targetText, Target target) {}
 
+    /** Whether a value meets its target; {@code comparedWith} is the reference's value (or the file store's). */
     @FunctionalInterface
     private interface Target {
-        boolean met(double ours, double reference);
+        boolean met(double value, double comparedWith);
     }
 
     private static final List<Row> ROWS = List.of(
@@ -57,7 +58,51 @@ final class Report {
             new Row("s5.sse_delivered_fraction", "5. SSE deliveries received (fraction)", true, null, null),
             new Row("s6.roundtrip_p50_ms", "6. append → long-poll receive, p50 (ms)", false, "≤ 1", (o, r) -> o <= 1),
             new Row("s7.ready_http_streams_ms", "7. restart, streams created over HTTP: ready (ms)", false, null, null),
-            new Row("s7.ready_100k_streams_ms", "7. restart, 100,000 streams on disk: ready (ms)", false, "≤ 2,000", (o, r) -> o <= 2_000));
+            new Row("s7.ready_100k_streams_ms", "7. restart, 100,000 streams on disk: ready (ms)", false, "≤ 2,000", (o, r) -> o <= 2_000),
+            new Row("s8.wake_p50_ms", "8. append → 100 long-polls woken, p50 (ms)", false, null, null));
+
+    /** The server name of the file store's results, which the PostgreSQL rows are set against. */
+    private static final String FILE_STORE = "ours";
+
+    /** A metric of one PostgreSQL configuration, next to the same metric of the file store. */
+    private record StoreRow(String server, Row row) {}
+
+    /**
+     * {@code postgres}: one node; {@code postgres-2nodes}: two nodes on one database (s2 through
+     * nginx; s4 and s8 writing on node A and reading on node B). Targets only where one is set.
+     */
+    private static final List<StoreRow> POSTGRES_ROWS = List.of(
+            new StoreRow("postgres", new Row("s2.64_streams_appends_per_s", "2. 64 connections → 64 streams, one node (appends/s)",
+                    true, "≥ 10,000", (v, f) -> v >= 10_000)),
+            new StoreRow("postgres-2nodes", new Row("s2.64_streams_appends_per_s",
+                    "2. 64 connections → 64 streams, two nodes behind nginx (appends/s)", true, null, null)),
+            new StoreRow("postgres", new Row("s2.one_stream_appends_per_s", "2. 64 connections → 1 stream, one node (appends/s)",
+                    true, null, null)),
+            new StoreRow("postgres-2nodes", new Row("s2.one_stream_appends_per_s",
+                    "2. 64 connections → 1 stream, two nodes behind nginx (appends/s)", true, null, null)),
+            new StoreRow("postgres", new Row("s4.one_reader_mb_s", "4. catch-up 100 MiB, 1 reader, one node (MB/s)", true, null,
+                    null)),
+            new StoreRow("postgres-2nodes", new Row("s4.one_reader_mb_s",
+                    "4. catch-up 100 MiB, 1 reader on node B, written on node A (MB/s)", true, null, null)),
+            new StoreRow("postgres", new Row("s4.four_readers_mb_s", "4. catch-up 100 MiB, 4 readers, one node (MB/s total)",
+                    true, null, null)),
+            new StoreRow("postgres-2nodes", new Row("s4.four_readers_mb_s",
+                    "4. catch-up 100 MiB, 4 readers on node B, written on node A (MB/s total)", true, null, null)),
+            new StoreRow("postgres", new Row("s4.four_readers_rss_growth_mib", "4. node RSS growth, 4 readers, one node (MiB)",
+                    false, null, null)),
+            new StoreRow("postgres", new Row("s4.million_messages_mb_s", "4. 1,000,000-message stream, full read, one node (MB/s)",
+                    true, null, null)),
+            new StoreRow("postgres-2nodes", new Row("s4.million_messages_mb_s",
+                    "4. 1,000,000-message stream, full read on node B, written on node A (MB/s)", true, null, null)),
+            new StoreRow("postgres", new Row("s8.wake_p50_ms", "8. append → 100 long-polls woken, one node, p50 (ms)", false,
+                    null, null)),
+            new StoreRow("postgres-2nodes", new Row("s8.wake_p50_ms",
+                    "8. append on node A → 100 long-polls on node B woken, p50 (ms; file store: one node)", false, "≤ 5",
+                    (v, f) -> v <= 5)),
+            new StoreRow("postgres-2nodes", new Row("s8.wake_p99_ms",
+                    "8. append on node A → 100 long-polls on node B woken, p99 (ms; file store: one node)", false, null, null)),
+            new StoreRow("postgres-2nodes", new Row("s8.append_ack_p50_ms", "8. that append acknowledged on node A, p50 (ms)",
+                    false, null, null)));
 
     private static final List<String[]> MACHINE = List.of(
             new String[] {"disk.fdatasync_p50_ms", "raw 100 B append + fdatasync, p50 (ms)"},
@@ -128,21 +173,28 @@ final class Report {
         sb.append("| scenario | target | ours | reference | ours vs reference | target met |\n");
         sb.append("|---|---|---:|---:|---:|:---:|\n");
         for (Row row : ROWS) {
-            Double ours = median(merged, "ours", row.key());
-            Double ref = median(merged, "reference", row.key());
-            if (ours == null && ref == null) {
-                continue;
+            line(sb, row, median(merged, "ours", row.key()), median(merged, "reference", row.key()), failed(merged, "ours", row.key()));
+        }
+        if (POSTGRES_ROWS.stream().anyMatch(r -> median(merged, r.server(), r.row().key()) != null
+                || failed(merged, r.server(), r.row().key()))) {
+            sb.append("\nPostgreSQL store (`ds serve --store postgres`, one database on this machine; the two-node rows append on "
+                    + "one node and read on the other, or go through nginx round robin), next to the file store (`ours` above) "
+                    + "in the same run:\n\n");
+            sb.append("| scenario | target | PostgreSQL | file store | PostgreSQL vs file store | target met |\n");
+            sb.append("|---|---|---:|---:|---:|:---:|\n");
+            for (StoreRow r : POSTGRES_ROWS) {
+                String key = r.row().key();
+                boolean failed = failed(merged, r.server(), key);
+                Double value = median(merged, r.server(), key);
+                line(sb, r.row(), value, value == null && !failed ? null : median(merged, FILE_STORE, key), failed);
             }
-            sb.append("| ").append(row.label()).append(" | ").append(row.targetText() == null ? "" : row.targetText())
-                    .append(" | ").append(format(ours)).append(" | ").append(format(ref)).append(" | ")
-                    .append(ratio(ours, ref, row.higherIsBetter())).append(" | ").append(verdict(row, ours, ref)).append(" |\n");
         }
         sb.append("\nPhysical limits measured in the same run:\n\n| limit | value |\n|---|---:|\n");
         for (String[] m : MACHINE) {
             sb.append("| ").append(m[1]).append(" | ").append(format(median(merged, "machine", m[0]))).append(" |\n");
         }
         List<String> notes = new ArrayList<>();
-        for (String server : List.of("ours", "reference")) {
+        for (String server : List.of("ours", "reference", "postgres", "postgres-2nodes")) {
             merged.path(server).path("notes").fields()
                     .forEachRemaining(e -> notes.add("- " + server + " `" + e.getKey() + "`: " + e.getValue()));
         }
@@ -151,6 +203,35 @@ final class Report {
         }
         sb.append("\nLoad average at each run is in `bench/results/latest.json` (`metrics.*.loadavg`).\n");
         return sb.toString();
+    }
+
+    /**
+     * One table row: the measured value (or "failed" when its scenario failed, the error being in
+     * the notes), what it is compared with, the ratio and the verdict; nothing if neither was measured.
+     */
+    private static void line(StringBuilder sb, Row row, Double value, Double comparedWith, boolean failed) {
+        if (value == null && comparedWith == null && !failed) {
+            return;
+        }
+        String verdict = value == null && failed && row.target() != null ? "**no**" : verdict(row, value, comparedWith);
+        sb.append("| ").append(row.label()).append(" | ").append(row.targetText() == null ? "" : row.targetText())
+                .append(" | ").append(value == null && failed ? "failed" : format(value)).append(" | ").append(format(comparedWith))
+                .append(" | ").append(ratio(value, comparedWith, row.higherIsBetter())).append(" | ").append(verdict)
+                .append(" |\n");
+    }
+
+    /**
+     * Whether the server noted an error for the metric's scenario or part: {@code s4.error} (the
+     * scenario) covers every {@code s4.} metric, {@code s4.one_reader_error} every {@code s4.one_reader_} one.
+     */
+    private static boolean failed(JsonNode merged, String server, String key) {
+        for (Iterator<String> it = merged.path(server).path("notes").fieldNames(); it.hasNext(); ) {
+            String note = it.next();
+            if ((note.endsWith(".error") || note.endsWith("_error")) && key.startsWith(note.substring(0, note.length() - 5))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Double median(JsonNode merged, String server, String key) {
@@ -170,20 +251,20 @@ final class Report {
         return String.format(Locale.ROOT, pattern, v);
     }
 
-    /** How many times better ours is (above 1 = ours better), whichever direction the metric runs. */
-    private static String ratio(Double ours, Double ref, boolean higherIsBetter) {
-        if (ours == null || ref == null || ours.isNaN() || ref.isNaN() || ours == 0 || ref == 0) {
+    /** How many times better the value is than what it is compared with (above 1 = better), whichever direction the metric runs. */
+    private static String ratio(Double value, Double comparedWith, boolean higherIsBetter) {
+        if (value == null || comparedWith == null || value.isNaN() || comparedWith.isNaN() || value == 0 || comparedWith == 0) {
             return "—";
         }
-        double r = higherIsBetter ? ours / ref : ref / ours;
-        return String.format(Locale.ROOT, "%.1f×", r);
+        double r = higherIsBetter ? value / comparedWith : comparedWith / value;
+        return String.format(Locale.ROOT, r < 0.1 ? "%.2f×" : "%.1f×", r);
     }
 
-    private static String verdict(Row row, Double ours, Double ref) {
-        if (row.target() == null || ours == null || ours.isNaN()) {
+    private static String verdict(Row row, Double value, Double comparedWith) {
+        if (row.target() == null || value == null || value.isNaN()) {
             return "";
         }
-        return row.target().met(ours, ref == null ? Double.NaN : ref) ? "yes" : "**no**";
+        return row.target().met(value, comparedWith == null ? Double.NaN : comparedWith) ? "yes" : "**no**";
     }
 
     private static String machine() {
