@@ -70,16 +70,23 @@ final class PostgresStreamLog implements StreamLog {
         tail.accumulateAndGet(committed, Math::max);
     }
 
-    /** Caches a committed chunk, dropping the lowest ones beyond the cache budget (readers mostly read near the tail). */
+    /**
+     * Caches a committed chunk. Beyond the cache budget, chunks are dropped from the end of the
+     * cached range farther from this one: a catch-up read far below the tail keeps what it just
+     * loaded (and what follows it), a live read near the tail keeps the tail.
+     */
     void cache(ChunkRow chunk) {
         if (chunks.putIfAbsent(chunk.start(), chunk) == null) {
             long total = cachedBytes.addAndGet(chunk.data().length);
-            while (total > cacheBytes) {
-                Map.Entry<Long, ChunkRow> lowest = chunks.pollFirstEntry();
-                if (lowest == null) {
+            while (total > cacheBytes && chunks.size() > 1) {
+                long first = chunks.firstKey();
+                long last = chunks.lastKey();
+                Map.Entry<Long, ChunkRow> dropped = chunk.start() - first >= last - chunk.start()
+                        ? chunks.pollFirstEntry() : chunks.pollLastEntry();
+                if (dropped == null) {
                     break;
                 }
-                total = cachedBytes.addAndGet(-lowest.getValue().data().length);
+                total = cachedBytes.addAndGet(-dropped.getValue().data().length);
             }
         }
     }

@@ -70,4 +70,16 @@ class PostgresStreamLogTest {
         assertThat(log.covered(10, 30)).isTrue();
         assertThat(log.covered(0, 10)).isFalse();
     }
+
+    @Test
+    void aReadFarBelowTheCachedRangeKeepsWhatItLoaded() {
+        PostgresStreamLog log = PostgresStreamLog.existing(null, JSON, 60, 20);
+        log.cache(new ChunkRow(40, 50, null, bytes("eeeeeeeeee")));
+        log.cache(new ChunkRow(50, 60, null, bytes("ffffffffff")));
+        log.cache(new ChunkRow(0, 10, null, bytes("aaaaaaaaaa"))); // a catch-up read from the start
+        assertThat(log.covered(0, 10)).isTrue();
+        log.cache(new ChunkRow(10, 20, null, bytes("bbbbbbbbbb")));
+        assertThat(log.covered(0, 20)).isTrue();
+        assertThat(log.covered(50, 60)).isFalse();
+    }
 }
