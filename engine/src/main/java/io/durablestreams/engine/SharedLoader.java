@@ -3,6 +3,7 @@ package io.durablestreams.engine;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.store.SharedStream;
 import io.durablestreams.engine.store.SharedStreams;
+import io.durablestreams.engine.store.StreamChange;
 import io.durablestreams.protocol.Offset;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.util.concurrent.CompletableFuture;
@@ -18,8 +19,10 @@ import java.util.concurrent.CompletableFuture;
  * commit after that load notifies every node. If the reader is registered then, the reload the
  * notification triggers wakes it. If not, the notification is noted on the entry, and the reader,
  * registering later, finds a note newer than the entry's last load and reloads it (waking itself
- * if the change concerns it). When notifications may have been lost, the store reports it: every
- * entry is noted and every watched stream reloads.
+ * if the change concerns it). A notification that carries the committed state of a write is
+ * taken in directly instead (no load; a state taken in is as true as a load's, so no note is
+ * needed). When notifications may have been lost, the store reports it: every entry is noted and
+ * every watched stream reloads.
  */
 final class SharedLoader {
     private static final System.Logger LOG = System.getLogger(SharedLoader.class.getName());
@@ -100,8 +103,8 @@ final class SharedLoader {
     }
 
     /** A change another node committed (null: any stream may have changed). */
-    private void changed(String name) {
-        if (name == null) {
+    private void changed(StreamChange change) {
+        if (change == null) {
             long notice = registry.beginLoad();
             for (StreamState s : registry.all()) {
                 s.lastNotice = notice;
@@ -111,14 +114,21 @@ final class SharedLoader {
             }
             return;
         }
-        StreamState s = registry.cached(name);
-        if (s != null) {
-            // noted even without readers: one that loaded before this change and registers after it
-            // sees the note and reloads (StreamState.addWaiter)
-            s.lastNotice = registry.beginLoad();
-            if (s.waiterCount() > 0) {
-                reload(name, s.visibleTail);
-            }
+        StreamState s = registry.cached(change.name());
+        if (s == null) {
+            return;
+        }
+        if (change.log() != null && change.log() == s.log) {
+            // the notification carried the committed state, and the store has brought this entry's log
+            // up to it: taken in like a load, without one (the wake-up path across nodes)
+            registry.takeCommitted(s, change);
+            return;
+        }
+        // noted even without readers: one that loaded before this change and registers after it
+        // sees the note and reloads (StreamState.addWaiter)
+        s.lastNotice = registry.beginLoad();
+        if (s.waiterCount() > 0) {
+            reload(s.name, s.visibleTail);
         }
     }
 

@@ -113,6 +113,16 @@ final class StreamRegistry {
         }
     }
 
+    /**
+     * Shared stores: takes in the committed state another node's notification carried for
+     * {@code s} (whose log the store already brought up to it), waking the readers it concerns.
+     * Like a load's, it never moves the entry back; it is not numbered, so it neither answers nor
+     * hides a note of another change.
+     */
+    void takeCommitted(StreamState s, io.durablestreams.engine.store.StreamChange change) {
+        wake(s.committed(change.tail(), change.closed(), change.closedBy(), change.lastStreamSeq(), false, 0, 0));
+    }
+
     /** Shared stores: forgets a stream this node cached (it was deleted or replaced); its readers wake and see it gone. */
     private void evict(StreamState s) {
         List<Waiter> toWake;

@@ -46,9 +46,10 @@ public interface SharedStreams {
     CompletableFuture<Integer> sweepExpired(long nowMillis);
 
     /**
-     * Registers the listener of changes committed by other nodes: called with a stream's name
-     * after a write, close or delete of it, and with null when notifications may have been lost
-     * (the channel to the store was re-established): then any stream may have changed.
+     * Registers the listener of changes committed by other nodes: called after a write, close or
+     * delete of a stream (with its committed state when the store heard it), and with null when
+     * notifications may have been lost (the channel to the store was re-established): then any
+     * stream may have changed.
      */
-    void onChange(Consumer<String> listener);
+    void onChange(Consumer<StreamChange> listener);
 }

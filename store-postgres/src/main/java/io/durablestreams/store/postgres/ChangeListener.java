@@ -11,8 +11,8 @@ import org.postgresql.PGNotification;
 
 /**
  * Hears the changes every node commits: one connection of its own (outside the pool) that
- * {@code LISTEN}s on {@value #CHANNEL}; each notification names the committing node and the
- * stream. When the connection is lost, it reconnects by itself and then reports {@code null}
+ * {@code LISTEN}s on {@value #CHANNEL}; each notification is a {@link ChangeNote} (the committing
+ * node, the stream, and after a write its committed state). When the connection is lost, it reconnects by itself and then reports {@code null}
  * ("anything may have changed"), so a notification lost meanwhile strands no reader. Its state
  * is also the node's view of whether the database is there ({@link #connected()}).
  */
@@ -26,7 +26,7 @@ final class ChangeListener implements AutoCloseable {
     private final PostgresConfig config;
     private final String nodeId;
     private final Thread thread;
-    private volatile Consumer<String> listener = name -> { };
+    private volatile Consumer<ChangeNote> listener = note -> { };
     private volatile boolean connected;
     private volatile boolean closing;
     private volatile Connection connection;
@@ -38,7 +38,8 @@ final class ChangeListener implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start(Consumer<String> changes) {
+    /** Starts listening; {@code changes} hears other nodes' notes, and null when some may have been lost. */
+    void start(Consumer<ChangeNote> changes) {
         this.listener = changes;
         thread.start();
     }
@@ -103,12 +104,16 @@ final class ChangeListener implements AutoCloseable {
     }
 
     private void deliver(String payload) {
-        int space = payload.indexOf(' ');
-        if (space < 0 || payload.regionMatches(0, nodeId, 0, space) && space == nodeId.length()) {
+        ChangeNote note = ChangeNote.parse(payload);
+        if (note == null) {
+            LOG.log(System.Logger.Level.WARNING, "ignored a change notification this node cannot read (a node of another version?)");
+            return;
+        }
+        if (note.nodeId().equals(nodeId)) {
             return; // this node's own commit: its readers were woken when it committed
         }
         try {
-            listener.accept(payload.substring(space + 1));
+            listener.accept(note);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "handling a change notification failed", e);
         }

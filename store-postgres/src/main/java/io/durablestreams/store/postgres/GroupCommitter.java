@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -167,9 +168,9 @@ final class GroupCommitter implements AutoCloseable {
             names.add(op.name());
         }
         Map<String, StreamRow> rows = StreamTables.lock(c, names);
-        long now = System.currentTimeMillis();
         List<StreamTables.PendingChunk> chunks = new ArrayList<>();
-        List<StreamTables.ProducerWrite> producerWrites = new ArrayList<>();
+        // one write per producer: its state after the batch (the statement may touch a row only once)
+        Map<StreamTables.ProducerKey, StreamTables.ProducerWrite> producerWrites = new LinkedHashMap<>();
         Set<String> changed = new LinkedHashSet<>();
         Map<String, StreamRow> updated = new HashMap<>();
         Map<StreamTables.ProducerKey, long[]> producers = producerStates(c, batch);
@@ -177,13 +178,33 @@ final class GroupCommitter implements AutoCloseable {
             if (op instanceof Create cr) {
                 create(c, cr, rows, chunks, changed, outcomes);
             } else {
-                write(c, (Write) op, rows, producers, chunks, producerWrites, updated, changed, outcomes);
+                write((Write) op, rows, producers, chunks, producerWrites, updated, changed, outcomes);
             }
         }
-        StreamTables.insertChunks(c, chunks);
-        StreamTables.updateWriterState(c, updated.values());
-        StreamTables.upsertProducers(c, producerWrites);
-        StreamTables.notifyChanged(c, nodeId, changed);
+        StreamTables.commitWrites(c, chunks, updated.values(), producerWrites.values(), notes(changed, updated, chunks));
+    }
+
+    /**
+     * What other nodes hear: a written stream's committed state with the batch's chunks of it (so
+     * they wake readers without a query), only the name of a created one.
+     */
+    private List<String> notes(Set<String> changed, Map<String, StreamRow> updated, List<StreamTables.PendingChunk> chunks) {
+        List<String> notes = new ArrayList<>(changed.size());
+        for (String name : changed) {
+            StreamRow row = updated.get(name);
+            if (row == null) {
+                notes.add(ChangeNote.nameOnly(nodeId, name));
+                continue;
+            }
+            List<ChunkRow> own = new ArrayList<>();
+            for (StreamTables.PendingChunk ch : chunks) {
+                if (ch.name().equals(name) && ch.incarnation() == row.incarnation()) {
+                    own.add(ch.chunk());
+                }
+            }
+            notes.add(ChangeNote.write(nodeId, row, own));
+        }
+        return notes;
     }
 
     private void create(Connection c, Create cr, Map<String, StreamRow> rows, List<StreamTables.PendingChunk> chunks,
@@ -228,9 +249,10 @@ final class GroupCommitter implements AutoCloseable {
         return StreamTables.producers(c, keys);
     }
 
-    private void write(Connection c, Write w, Map<String, StreamRow> rows, Map<StreamTables.ProducerKey, long[]> producers,
-                       List<StreamTables.PendingChunk> chunks, List<StreamTables.ProducerWrite> producerWrites,
-                       Map<String, StreamRow> updated, Set<String> changed, Outcomes outcomes) throws SQLException {
+    private static void write(Write w, Map<String, StreamRow> rows, Map<StreamTables.ProducerKey, long[]> producers,
+                              List<StreamTables.PendingChunk> chunks,
+                              Map<StreamTables.ProducerKey, StreamTables.ProducerWrite> producerWrites,
+                              Map<String, StreamRow> updated, Set<String> changed, Outcomes outcomes) {
         PostgresStreamLog log = w.log();
         StreamRow row = rows.get(log.name());
         if (row == null || row.incarnation() != log.incarnation() || row.softDeleted()) {
@@ -241,10 +263,11 @@ final class GroupCommitter implements AutoCloseable {
         AppendEntry e = w.entry();
         ProducerTuple p = e.producer();
         long[] state = null;
+        StreamTables.ProducerKey key = null;
         if (p != null) {
             // one array per producer for the whole batch: a later write of the same producer sees this one's effect
-            state = producers.computeIfAbsent(new StreamTables.ProducerKey(log.name(), log.incarnation(), p.id()),
-                    k -> new long[] {-1, -1});
+            key = new StreamTables.ProducerKey(log.name(), log.incarnation(), p.id());
+            state = producers.computeIfAbsent(key, k -> new long[] {-1, -1});
         }
         WriterRules.Verdict verdict = WriterRules.decide(row.closed(), row.closedBy(), row.lastStreamSeq(),
                 state == null ? -1 : state[0], state == null ? -1 : state[1], e.hasData(), w.typeMatches(), p, e.streamSeq());
@@ -267,7 +290,7 @@ final class GroupCommitter implements AutoCloseable {
         if (p != null) {
             state[0] = p.epoch();
             state[1] = p.seq();
-            producerWrites.add(new StreamTables.ProducerWrite(log.name(), log.incarnation(), p));
+            producerWrites.put(key, new StreamTables.ProducerWrite(log.name(), log.incarnation(), p));
         }
         changed.add(log.name());
         WriteResult r = new WriteResult(verdict, end, next.closed(), next.closedBy(), next.lastStreamSeq());

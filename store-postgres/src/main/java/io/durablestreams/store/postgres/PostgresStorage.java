@@ -6,6 +6,7 @@ import io.durablestreams.engine.store.RecoveredStream;
 import io.durablestreams.engine.store.SharedStream;
 import io.durablestreams.engine.store.SharedStreams;
 import io.durablestreams.engine.store.StorageConflict;
+import io.durablestreams.engine.store.StreamChange;
 import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
 import io.durablestreams.engine.store.StreamStorage;
@@ -242,14 +243,26 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     }
 
     @Override
-    public void onChange(Consumer<String> listener) {
-        changes.start(name -> {
-            if (name == null) {
-                listener.accept(null);
-                return;
-            }
-            listener.accept(name);
-        });
+    public void onChange(Consumer<StreamChange> listener) {
+        changes.start(note -> listener.accept(note == null ? null : taken(note)));
+    }
+
+    /**
+     * Brings this node's log of the incarnation a note names up to the note's state (its tail, and
+     * the chunks that came with it), and tells the engine which log now holds that state. Without
+     * such a log here, or for a note without state, only the name goes on: the engine reloads.
+     */
+    private StreamChange taken(ChangeNote note) {
+        ChangeNote.State st = note.state();
+        PostgresStreamLog log = st == null ? null : logs.get(note.name());
+        if (log == null || log.incarnation() != st.incarnation()) {
+            return StreamChange.of(note.name());
+        }
+        for (ChunkRow chunk : note.chunks()) {
+            log.cache(chunk);
+        }
+        log.committedTail(st.tail());
+        return new StreamChange(note.name(), log, st.tail(), st.closed(), st.closedBy(), st.lastStreamSeq());
     }
 
     /** Records an access for sliding TTLs: written right away, together with the accesses that arrive meanwhile. */

@@ -54,7 +54,7 @@ final class StreamDeletion {
                 ps.setLong(2, incarnation);
                 ps.executeUpdate();
             }
-            StreamTables.notifyChanged(c, nodeId, changed);
+            StreamTables.notify(c, changed.stream().map(n -> ChangeNote.nameOnly(nodeId, n)).toList());
             return true;
         }
         StreamTables.deleteIncarnation(c, name, incarnation);
@@ -77,7 +77,7 @@ final class StreamDeletion {
             changed.add(source.name());
             child = source;
         }
-        StreamTables.notifyChanged(c, nodeId, changed);
+        StreamTables.notify(c, changed.stream().map(n -> ChangeNote.nameOnly(nodeId, n)).toList());
         return false;
     }
 }

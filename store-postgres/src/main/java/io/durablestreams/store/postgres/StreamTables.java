@@ -142,14 +142,13 @@ final class StreamTables {
         }
     }
 
-    /** Tells every node, on commit (notifications are transactional), which streams changed. */
-    static void notifyChanged(Connection c, String nodeId, java.util.Collection<String> names) throws SQLException {
-        if (names.isEmpty()) {
+    /** Tells every node, on commit (notifications are transactional), what changed ({@link ChangeNote} payloads). */
+    static void notify(Connection c, java.util.Collection<String> notes) throws SQLException {
+        if (notes.isEmpty()) {
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + ChangeListener.CHANNEL + "', ? || ' ' || n) FROM unnest(?) AS n")) {
-            ps.setString(1, nodeId);
-            ps.setArray(2, c.createArrayOf("text", names.toArray()));
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + ChangeListener.CHANNEL + "', n) FROM unnest(?::text[]) AS n")) {
+            ps.setArray(1, c.createArrayOf("text", notes.toArray()));
             ps.execute();
         }
     }
@@ -182,45 +181,108 @@ final class StreamTables {
         }
     }
 
-    /** Writes the writer state of streams a group commit changed. */
-    static void updateWriterState(Connection c, Collection<StreamRow> rows) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE ds_stream SET tail = ?, closed = ?, closed_by_id = ?, "
-                + "closed_by_epoch = ?, closed_by_seq = ?, last_stream_seq = ? WHERE name = ? AND incarnation = ?")) {
-            for (StreamRow r : rows) {
-                ps.setLong(1, r.tail());
-                ps.setBoolean(2, r.closed());
-                ProducerTuple by = r.closedBy();
-                ps.setString(3, by == null ? null : by.id());
-                setLong(ps, 4, by == null ? null : by.epoch());
-                setLong(ps, 5, by == null ? null : by.seq());
-                ps.setString(6, r.lastStreamSeq());
-                ps.setString(7, r.name());
-                ps.setLong(8, r.incarnation());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    /**
+     * Stores what a group commit decided, in one statement (one round trip): the chunks of the
+     * accepted appends, the new writer state of the streams, the producers' new states (at most
+     * one write per producer: its last) and the notifications ({@link ChangeNote} payloads).
+     */
+    static void commitWrites(Connection c, List<PendingChunk> chunks, Collection<StreamRow> rows,
+                             Collection<ProducerWrite> producers, Collection<String> notes) throws SQLException {
+        int n = chunks.size();
+        String[] chunkNames = new String[n];
+        Long[] chunkIncarnations = new Long[n];
+        Long[] starts = new Long[n];
+        Long[] ends = new Long[n];
+        String[] messageEnds = new String[n];
+        byte[][] data = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            PendingChunk ch = chunks.get(i);
+            chunkNames[i] = ch.name();
+            chunkIncarnations[i] = ch.incarnation();
+            starts[i] = ch.chunk().start();
+            ends[i] = ch.chunk().end();
+            messageEnds[i] = ch.chunk().messageEnds() == null ? null : arrayLiteral(ch.chunk().messageEnds());
+            data[i] = ch.chunk().data();
+        }
+        int r = rows.size();
+        String[] rowNames = new String[r];
+        Long[] rowIncarnations = new Long[r];
+        Long[] tails = new Long[r];
+        Boolean[] closed = new Boolean[r];
+        String[] closedById = new String[r];
+        Long[] closedByEpoch = new Long[r];
+        Long[] closedBySeq = new Long[r];
+        String[] lastStreamSeq = new String[r];
+        int i = 0;
+        for (StreamRow row : rows) {
+            ProducerTuple by = row.closedBy();
+            rowNames[i] = row.name();
+            rowIncarnations[i] = row.incarnation();
+            tails[i] = row.tail();
+            closed[i] = row.closed();
+            closedById[i] = by == null ? null : by.id();
+            closedByEpoch[i] = by == null ? null : by.epoch();
+            closedBySeq[i] = by == null ? null : by.seq();
+            lastStreamSeq[i++] = row.lastStreamSeq();
+        }
+        int p = producers.size();
+        String[] producerNames = new String[p];
+        Long[] producerIncarnations = new Long[p];
+        String[] producerIds = new String[p];
+        Long[] epochs = new Long[p];
+        Long[] seqs = new Long[p];
+        i = 0;
+        for (ProducerWrite w : producers) {
+            producerNames[i] = w.name();
+            producerIncarnations[i] = w.incarnation();
+            producerIds[i] = w.producer().id();
+            epochs[i] = w.producer().epoch();
+            seqs[i++] = w.producer().seq();
+        }
+        try (PreparedStatement ps = c.prepareStatement("WITH chunk AS ("
+                + "INSERT INTO ds_chunk (name, incarnation, start_pos, end_pos, message_ends, data) "
+                + "SELECT n, i, s, e, m::integer[], d FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bytea[]) "
+                + "AS t(n, i, s, e, m, d)), "
+                + "writer AS (UPDATE ds_stream AS x SET tail = u.tail, closed = u.closed, closed_by_id = u.by_id, "
+                + "closed_by_epoch = u.by_epoch, closed_by_seq = u.by_seq, last_stream_seq = u.stream_seq "
+                + "FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) "
+                + "AS u(name, inc, tail, closed, by_id, by_epoch, by_seq, stream_seq) "
+                + "WHERE x.name = u.name AND x.incarnation = u.inc), "
+                + "producer AS (INSERT INTO ds_producer (name, incarnation, producer_id, epoch, last_seq) "
+                + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) "
+                + "ON CONFLICT (name, incarnation, producer_id) DO UPDATE SET epoch = EXCLUDED.epoch, last_seq = EXCLUDED.last_seq) "
+                + "SELECT pg_notify('" + ChangeListener.CHANNEL + "', n) FROM unnest(?::text[]) AS n")) {
+            int k = 1;
+            ps.setArray(k++, c.createArrayOf("text", chunkNames));
+            ps.setArray(k++, c.createArrayOf("bigint", chunkIncarnations));
+            ps.setArray(k++, c.createArrayOf("bigint", starts));
+            ps.setArray(k++, c.createArrayOf("bigint", ends));
+            ps.setArray(k++, c.createArrayOf("text", messageEnds));
+            ps.setObject(k++, data);
+            ps.setArray(k++, c.createArrayOf("text", rowNames));
+            ps.setArray(k++, c.createArrayOf("bigint", rowIncarnations));
+            ps.setArray(k++, c.createArrayOf("bigint", tails));
+            ps.setArray(k++, c.createArrayOf("boolean", closed));
+            ps.setArray(k++, c.createArrayOf("text", closedById));
+            ps.setArray(k++, c.createArrayOf("bigint", closedByEpoch));
+            ps.setArray(k++, c.createArrayOf("bigint", closedBySeq));
+            ps.setArray(k++, c.createArrayOf("text", lastStreamSeq));
+            ps.setArray(k++, c.createArrayOf("text", producerNames));
+            ps.setArray(k++, c.createArrayOf("bigint", producerIncarnations));
+            ps.setArray(k++, c.createArrayOf("text", producerIds));
+            ps.setArray(k++, c.createArrayOf("bigint", epochs));
+            ps.setArray(k++, c.createArrayOf("bigint", seqs));
+            ps.setArray(k, c.createArrayOf("text", notes.toArray()));
+            ps.execute();
         }
     }
 
-    /** Appends chunk rows (one per accepted append with data) of one stream incarnation each. */
-    static void insertChunks(Connection c, List<PendingChunk> chunks) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO ds_chunk (name, incarnation, start_pos, end_pos, message_ends, data) VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (PendingChunk ch : chunks) {
-                ps.setString(1, ch.name());
-                ps.setLong(2, ch.incarnation());
-                ps.setLong(3, ch.chunk().start());
-                ps.setLong(4, ch.chunk().end());
-                if (ch.chunk().messageEnds() == null) {
-                    ps.setNull(5, Types.ARRAY);
-                } else {
-                    ps.setArray(5, intArray(c, ch.chunk().messageEnds()));
-                }
-                ps.setBytes(6, ch.chunk().data());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    private static String arrayLiteral(int[] values) {
+        StringBuilder sb = new StringBuilder(values.length * 6).append('{');
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(values[i]);
         }
+        return sb.append('}').toString();
     }
 
     /** A chunk to insert, with the stream incarnation it belongs to. */
@@ -259,23 +321,6 @@ final class StreamTables {
             }
         }
         return out;
-    }
-
-    /** Inserts or updates producer states: (name, incarnation, id) → (epoch, last seq). */
-    static void upsertProducers(Connection c, List<ProducerWrite> writes) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ds_producer (name, incarnation, producer_id, epoch, last_seq) "
-                + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (name, incarnation, producer_id) "
-                + "DO UPDATE SET epoch = EXCLUDED.epoch, last_seq = EXCLUDED.last_seq")) {
-            for (ProducerWrite w : writes) {
-                ps.setString(1, w.name());
-                ps.setLong(2, w.incarnation());
-                ps.setString(3, w.producer().id());
-                ps.setLong(4, w.producer().epoch());
-                ps.setLong(5, w.producer().seq());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
     /** A producer's new state, committed with the append it accepted. */
@@ -357,14 +402,6 @@ final class StreamTables {
         } else {
             ps.setLong(index, value);
         }
-    }
-
-    private static Array intArray(Connection c, int[] values) throws SQLException {
-        Integer[] boxed = new Integer[values.length];
-        for (int i = 0; i < values.length; i++) {
-            boxed[i] = values[i];
-        }
-        return c.createArrayOf("integer", boxed);
     }
 
     private static int[] ints(Array a) throws SQLException {

@@ -102,6 +102,46 @@ class CrossNodeTest {
     }
 
     @Test
+    void longPollsOnOneNodeGetSmallLargeAndClosingWritesOfTheOther() {
+        // small appends travel in the notification; a large one only as the new tail (node B fetches
+        // the chunk); a close as the closed state
+        put(a, "s");
+        String tail = b.call("HEAD", "s").send().headers().get("stream-next-offset");
+        String large = "x".repeat(20_000);
+        for (String body : new String[] {"small", large, "after"}) {
+            CompletableFuture<Response> waiting = b.call("GET", "s").param("offset", tail).param("live", "long-poll").future();
+            assertThat(waiting).isNotDone();
+            post(a, "s", body);
+            Response woken = waiting.join();
+            assertThat(woken.status()).isEqualTo(200);
+            assertThat(Node.text(woken)).isEqualTo(body);
+            tail = woken.headers().get("stream-next-offset");
+        }
+        CompletableFuture<Response> waiting = b.call("GET", "s").param("offset", tail).param("live", "long-poll").future();
+        assertThat(a.call("POST", "s").header("stream-closed", "true").send().status()).isEqualTo(204);
+        Response closed = waiting.join();
+        assertThat(closed.headers()).containsEntry("stream-closed", "true");
+        assertThat(Node.text(b.call("GET", "s").param("offset", "-1").send())).isEqualTo("small" + large + "after");
+    }
+
+    @Test
+    void aProducersPipelinedAppendsCommitTogetherInOrder() {
+        // appends queued while a commit runs share the next one: one producer may write a stream
+        // several times in one transaction
+        put(a, "s");
+        java.util.List<CompletableFuture<Response>> sent = new java.util.ArrayList<>();
+        StringBuilder expected = new StringBuilder();
+        for (int seq = 0; seq < 50; seq++) {
+            sent.add(a.call("POST", "s").header("content-type", "text/plain").header("producer-id", "p")
+                    .header("producer-epoch", "0").header("producer-seq", Integer.toString(seq)).body(seq + ",").future());
+            expected.append(seq).append(',');
+        }
+        assertThat(sent).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(200));
+        assertThat(Node.text(b.call("GET", "s").param("offset", "-1").send())).isEqualTo(expected.toString());
+        assertThat(produce(b, "p", 49, "49,").status()).isEqualTo(204);
+    }
+
+    @Test
     void aForkOnOneNodeReadsItsSourceAndKeepsItWhenTheSourceIsDeletedOnTheOther() {
         put(a, "src");
         post(a, "src", "abc");

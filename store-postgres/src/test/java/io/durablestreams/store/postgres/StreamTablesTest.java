@@ -41,11 +41,11 @@ class StreamTablesTest {
             StreamRow locked = StreamTables.lock(c, Set.of("chat/é 1", "absent")).get("chat/é 1");
             assertThat(locked.descriptor()).isEqualTo(d);
             byte[] data = "{\"a\":1},{\"b\":2},".getBytes(StandardCharsets.UTF_8);
-            StreamTables.insertChunks(c, List.of(new StreamTables.PendingChunk(d.name(), d.incarnation(),
-                    new ChunkRow(0, data.length, new int[] {8, data.length}, data))));
             ProducerTuple p = new ProducerTuple("p1", 2, 7);
-            StreamTables.upsertProducers(c, List.of(new StreamTables.ProducerWrite(d.name(), d.incarnation(), p)));
-            StreamTables.updateWriterState(c, List.of(locked.withWrite(data.length, true, p, "s1")));
+            StreamTables.commitWrites(c, List.of(new StreamTables.PendingChunk(d.name(), d.incarnation(),
+                            new ChunkRow(0, data.length, new int[] {8, data.length}, data))),
+                    List.of(locked.withWrite(data.length, true, p, "s1")),
+                    List.of(new StreamTables.ProducerWrite(d.name(), d.incarnation(), p)), List.of("note"));
             c.commit();
             c.setAutoCommit(true);
 
@@ -79,7 +79,7 @@ class StreamTablesTest {
             for (int i = 0; i < 10; i++) {
                 chunks.add(new StreamTables.PendingChunk(d.name(), d.incarnation(), new ChunkRow(i * 10L, i * 10L + 10, null, new byte[10])));
             }
-            StreamTables.insertChunks(c, chunks);
+            StreamTables.commitWrites(c, chunks, List.of(), List.of(), List.of());
             assertThat(StreamTables.chunks(c, d.name(), d.incarnation(), 15, 100, 20)).extracting(ChunkRow::start).containsExactly(10L, 20L, 30L);
             assertThat(StreamTables.chunks(c, d.name(), d.incarnation(), 0, 100, 1000)).hasSize(10);
             assertThat(StreamTables.chunks(c, d.name(), d.incarnation(), 0, 100, 1000).get(0).messageEnds()).isNull();
