@@ -11,6 +11,7 @@ import io.durablestreams.client.StaleEpochException;
 import io.durablestreams.client.StreamClosedException;
 import io.durablestreams.client.StreamConflictException;
 import io.durablestreams.client.StreamNotFoundException;
+import io.durablestreams.client.TailMovedException;
 
 /**
  * The exit codes of {@code ds}, one per class of failure, so scripts can react without parsing
@@ -22,7 +23,10 @@ final class ExitCode {
     static final int USAGE = 1;
     /** The stream does not exist (404), or the offset is gone (410). */
     static final int NOT_FOUND = 2;
-    /** The stream exists with another configuration, is closed, or a sequence or producer epoch was refused. */
+    /**
+     * The stream exists with another configuration, is closed, a sequence or producer epoch was refused, or
+     * a conditional write found another tail.
+     */
     static final int CONFLICT = 3;
     /** Missing or insufficient credentials (401, 403). */
     static final int AUTH = 4;
@@ -39,7 +43,7 @@ final class ExitCode {
             "0:success",
             "1:usage error (bad flags or arguments, unreadable config file)",
             "2:stream not found (404) or offset gone (410)",
-            "3:conflict: stream exists with another configuration, is closed, or a sequence/producer epoch was refused",
+            "3:conflict: stream exists with another configuration, is closed, a sequence/producer epoch was refused, or --if-tail found another tail",
             "4:authentication or authorization failed (401, 403): check --auth / STREAM_AUTH",
             "5:network, I/O or server error: unreachable, timed out, 5xx or 429 after retries; serve: port or data directory in use, database unreachable",
             "6:bad data: invalid JSON input, invalid offset, or request rejected (400, 413)",
@@ -55,7 +59,8 @@ final class ExitCode {
         }
         if (e instanceof StreamConflictException || e instanceof StreamClosedException
                 || e instanceof SequenceConflictException || e instanceof SequenceGapException
-                || e instanceof StaleEpochException || e instanceof ProducerDuplicateException) {
+                || e instanceof StaleEpochException || e instanceof ProducerDuplicateException
+                || e instanceof TailMovedException) {
             return CONFLICT;
         }
         if (e instanceof BadRequestException || e instanceof ParseException) {

@@ -8,19 +8,24 @@ import java.util.List;
 /**
  * Plain appends, one request at a time: at most once (a request that failed in flight is not retried).
  * On a JSON stream, consecutive messages are sent together as one array (the server flattens it, §9.1)
- * of up to {@code maxRequestBytes}; on other streams every item is one request.
+ * of up to {@code maxRequestBytes}; on other streams every item is one request. With {@code --if-tail}
+ * every request is conditional on the tail the one before left: the input lands as one contiguous
+ * run right after the given tail, or the write stops at the first request that finds another tail.
  */
 final class PlainWriteTarget implements WriteTarget {
     private final DurableStream stream;
-    private final AppendOptions options;
+    private final String contentType;
+    /** The tail the next request requires (--if-tail, then each request's new tail), or null. */
+    private String expectedTail;
     private final boolean json;
     private final int maxRequestBytes;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private String lastOffset;
 
-    PlainWriteTarget(DurableStream stream, String contentType, boolean json, int maxRequestBytes) {
+    PlainWriteTarget(DurableStream stream, String contentType, boolean json, int maxRequestBytes, String ifTail) {
         this.stream = stream;
-        this.options = AppendOptions.newBuilder().contentType(contentType).build();
+        this.contentType = contentType;
+        this.expectedTail = ifTail;
         this.json = json;
         this.maxRequestBytes = maxRequestBytes;
     }
@@ -80,6 +85,13 @@ final class PlainWriteTarget implements WriteTarget {
     }
 
     private void send(byte[] body) {
-        lastOffset = stream.append(body, options).nextOffset();
+        AppendOptions.Builder options = AppendOptions.newBuilder().contentType(contentType);
+        if (expectedTail != null) {
+            options.ifTailAt(expectedTail);
+        }
+        lastOffset = stream.append(body, options.build()).nextOffset();
+        if (expectedTail != null) {
+            expectedTail = lastOffset; // the write stays one contiguous run after the tail it was given
+        }
     }
 }

@@ -70,10 +70,18 @@ final class WriteCommand extends StreamCommand {
     @Option(names = "--print-offset", description = "Print the stream's tail offset after the write to stderr.")
     boolean printOffset;
 
+    @Option(names = "--if-tail", paramLabel = "OFFSET", description = "Append only if the stream's tail is still "
+            + "OFFSET (its Stream-Next-Offset, e.g. from --print-offset or ds head); otherwise nothing is written "
+            + "and the command fails with exit code 3 (docs/extensions/conditional-appends.md).")
+    String ifTail;
+
     @Override
     public Integer call() throws IOException {
         if (json && batchJson) {
             throw new ParameterException(spec.commandLine(), "--json and --batch-json are mutually exclusive");
+        }
+        if (ifTail != null && producerId != null) {
+            throw new ParameterException(spec.commandLine(), "--if-tail and --producer-id are mutually exclusive");
         }
         if (chunkBytes < 1) {
             throw new CliException(ExitCode.USAGE, "--chunk-bytes must be positive, was " + chunkBytes);
@@ -89,7 +97,7 @@ final class WriteCommand extends StreamCommand {
         String offset;
         try (WriteTarget target = producerId != null
                 ? new ProducerWriteTarget(stream, type, producerId, epoch, autoClaim, batchJson, io.err())
-                : new PlainWriteTarget(stream, type, jsonStream, chunkBytes);
+                : new PlainWriteTarget(stream, type, jsonStream, chunkBytes, ifTail);
              Progress progress = fromStdin ? Progress.on(io, "write", io.inBytes()) : Progress.NONE) {
             if (json) {
                 byte[] value = in.readAllBytes();

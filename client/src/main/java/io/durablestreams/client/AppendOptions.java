@@ -11,12 +11,14 @@ public final class AppendOptions {
 
     private final String seq;
     private final String contentType;
+    private final String ifTailAt;
     private final Map<String, String> headers;
     private final Map<String, String> params;
 
     private AppendOptions(Builder b) {
         this.seq = b.seq;
         this.contentType = b.contentType;
+        this.ifTailAt = b.ifTailAt;
         this.headers = Map.copyOf(b.headers);
         this.params = Map.copyOf(b.params);
     }
@@ -36,6 +38,11 @@ public final class AppendOptions {
         return contentType;
     }
 
+    /** The tail a conditional append requires, or {@code null}; see {@link Builder#ifTailAt(String)}. */
+    public String ifTailAt() {
+        return ifTailAt;
+    }
+
     Map<String, String> headers() {
         return headers;
     }
@@ -48,6 +55,7 @@ public final class AppendOptions {
     public static final class Builder {
         private String seq;
         private String contentType;
+        private String ifTailAt;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final Map<String, String> params = new LinkedHashMap<>();
 
@@ -66,6 +74,18 @@ public final class AppendOptions {
         /** The request's content type; must match the stream's. Defaults to the handle's. */
         public Builder contentType(String contentType) {
             this.contentType = Objects.requireNonNull(contentType, "contentType");
+            return this;
+        }
+
+        /**
+         * Makes the append conditional (docs/extensions/conditional-appends.md): it lands only if the
+         * stream's tail is still {@code offset} — the {@code Stream-Next-Offset} this writer last saw
+         * (from {@link DurableStream#head()}, a read, or its previous append) — else nothing is
+         * written and {@link TailMovedException} names the current tail. For read-modify-write
+         * between writers without a lock; not combinable with an idempotent producer.
+         */
+        public Builder ifTailAt(String offset) {
+            this.ifTailAt = Objects.requireNonNull(offset, "offset");
             return this;
         }
 

@@ -187,6 +187,7 @@ public final class DurableStream {
      * @throws SequenceConflictException if {@code options.seq()} is not greater than the last one
      * @throws BadRequestException for an empty body or invalid JSON
      * @throws IncarnationChangedException if the stream was recreated since this handle pinned it
+     * @throws TailMovedException if {@code options.ifTailAt()} is set and the stream's tail moved
      */
     public AppendResult append(byte[] data, AppendOptions options) {
         Objects.requireNonNull(data, "data");
@@ -194,6 +195,7 @@ public final class DurableStream {
                 .header(ProtocolHeaders.CONTENT_TYPE, options.contentType() != null ? options.contentType()
                         : effectiveContentType())
                 .header(ProtocolHeaders.STREAM_SEQ, options.seq())
+                .header(ProtocolHeaders.IF_MATCH, ifMatch(options.ifTailAt()))
                 .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
                 .headers(options.headers())
                 .params(options.params())
@@ -229,15 +231,31 @@ public final class DurableStream {
      * @param finalData the last bytes of the stream, or {@code null}/empty to close only
      */
     public AppendResult close(byte[] finalData) {
+        return close(finalData, null);
+    }
+
+    /**
+     * {@link #close(byte[])} only if the stream's tail is still {@code ifTailAt} (a conditional close,
+     * docs/extensions/conditional-appends.md); {@code null} closes unconditionally.
+     *
+     * @throws TailMovedException if the tail moved: nothing was written and the stream stays open
+     */
+    public AppendResult close(byte[] finalData, String ifTailAt) {
         boolean hasBody = finalData != null && finalData.length > 0;
         Request r = new Request(Request.Kind.CLOSE, "POST", url)
                 .header(ProtocolHeaders.STREAM_CLOSED, "true")
+                .header(ProtocolHeaders.IF_MATCH, ifMatch(ifTailAt))
                 .header(ProtocolHeaders.CONTENT_TYPE, hasBody ? effectiveContentType() : null)
                 .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
                 .body(hasBody ? finalData : null);
         Response response = transport().execute(r);
         pinIfFirst(response);
         return new AppendResult(response.header(ProtocolHeaders.STREAM_NEXT_OFFSET), true);
+    }
+
+    /** A tail as the entity tag {@code If-Match} carries, or null. */
+    private static String ifMatch(String tail) {
+        return tail == null ? null : '"' + tail + '"';
     }
 
     /**

@@ -14,7 +14,8 @@ public abstract sealed class DurableStreamException extends RuntimeException
         permits StreamNotFoundException, StreamConflictException, StreamClosedException,
         SequenceConflictException, StaleEpochException, SequenceGapException, OffsetGoneException,
         BadRequestException, ParseException, UnexpectedStatusException, StreamNetworkException,
-        ReadCancelledException, StreamResetException, IncarnationChangedException, ProducerDuplicateException {
+        ReadCancelledException, StreamResetException, IncarnationChangedException, ProducerDuplicateException,
+        TailMovedException {
 
     private final int status;
     private final URI url;

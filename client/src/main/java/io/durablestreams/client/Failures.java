@@ -63,6 +63,11 @@ final class Failures {
                 return new OffsetGoneException("Gone (" + what + "): offset no longer retained or stream deleted"
                         + detail, status, url, null);
             case 412:
+                if ("tail-moved".equals(problemType(r.body()))) {
+                    String current = r.header(ProtocolHeaders.STREAM_NEXT_OFFSET);
+                    return new TailMovedException("The tail of " + url + " moved to " + current
+                            + "; nothing was written (" + what + ")", status, url, current);
+                }
                 if ("incarnation-mismatch".equals(problemType(r.body()))) {
                     String pinned = r.sentHeaders().get(ProtocolHeaders.STREAM_INCARNATION);
                     String current = r.header(ProtocolHeaders.STREAM_INCARNATION);

@@ -11,6 +11,7 @@ final class ProtocolHeaders {
     static final String STREAM_UP_TO_DATE = "Stream-Up-To-Date";
     static final String STREAM_CLOSED = "Stream-Closed";
     static final String STREAM_SEQ = "Stream-Seq";
+    static final String IF_MATCH = "If-Match";
     static final String STREAM_TTL = "Stream-TTL";
     static final String STREAM_EXPIRES_AT = "Stream-Expires-At";
     static final String STREAM_FORKED_FROM = "Stream-Forked-From";

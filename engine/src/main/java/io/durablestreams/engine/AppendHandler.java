@@ -8,6 +8,7 @@ import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.ProducerTuple;
 import io.durablestreams.engine.store.SharedStreams;
 import io.durablestreams.protocol.ContentTypes;
+import io.durablestreams.protocol.Offset;
 import io.durablestreams.protocol.ProtocolHeaders;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,6 +37,11 @@ final class AppendHandler {
 
     CompletableFuture<Response> handle(Request req) {
         ProducerTuple producer = producer(req);
+        Offset condition = condition(req);
+        if (condition != null && producer != null) {
+            throw Problem.badRequest("conditional-producer",
+                    "If-Match and producer headers cannot be combined: a conditional append is decided by the tail, a producer's by its seq");
+        }
         boolean close = HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_CLOSED));
         String streamSeq = req.header(ProtocolHeaders.STREAM_SEQ);
         byte[] body = req.body();
@@ -49,11 +55,13 @@ final class AppendHandler {
         StreamState s = registry.require(req.stream());
         s.touch(clock.getAsLong());
         String incarnation = req.header(ProtocolHeaders.STREAM_INCARNATION);
+        long expectedTail = expectedTail(s, condition);
         if (body.length == 0) {
             if (shared != null) {
-                return appendShared(s, new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true), true, null, incarnation, contentType);
+                return appendShared(s, new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true), true, null, incarnation,
+                        contentType, expectedTail);
             }
-            return closeOnly(s, producer, incarnation);
+            return closeOnly(s, producer, incarnation, expectedTail);
         }
         boolean typeMatches = ContentTypes.sameType(contentType, s.contentType);
         JsonMessages.Split messages = null;
@@ -75,9 +83,45 @@ final class AppendHandler {
         if (shared != null) {
             AppendEntry entry = messages == null ? new AppendEntry(body, new int[] {body.length}, producer, streamSeq, close)
                     : new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close);
-            return appendShared(s, entry, typeMatches, invalid, incarnation, contentType);
+            return appendShared(s, entry, typeMatches, invalid, incarnation, contentType, expectedTail);
         }
-        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation);
+        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation, expectedTail);
+    }
+
+    /**
+     * The tail a conditional append names in {@code If-Match}: the {@code Stream-Next-Offset} its
+     * writer last saw, as an entity tag ({@code "offset"}) or bare; null without a condition (or
+     * with {@code *}, which any existing stream meets).
+     */
+    private static Offset condition(Request req) {
+        String value = req.header(ProtocolHeaders.IF_MATCH);
+        if (value == null) {
+            return null;
+        }
+        String v = value.trim();
+        if (v.equals("*")) {
+            return null;
+        }
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            v = v.substring(1, v.length() - 1);
+        }
+        Offset parsed = Offset.parse(v);
+        if (parsed == null) {
+            throw Problem.badRequest("invalid-if-match",
+                    "If-Match must name one offset the stream returned in Stream-Next-Offset, e.g. If-Match: \"" + new Offset(0, 0) + "\"");
+        }
+        return parsed;
+    }
+
+    /**
+     * The position a condition requires, or -1 without one. An offset this stream's chain never
+     * minted (another incarnation's) can match no tail.
+     */
+    private static long expectedTail(StreamState s, Offset condition) {
+        if (condition == null) {
+            return -1;
+        }
+        return s.offsetOf(condition.position()).equals(condition) ? condition.position() : Long.MAX_VALUE;
     }
 
     /**
@@ -88,12 +132,12 @@ final class AppendHandler {
      * body is decided without storing: refusals that come first in protocol order still win.
      */
     private CompletableFuture<Response> appendShared(StreamState s, AppendEntry entry, boolean typeMatches, Problem invalid,
-                                                     String incarnation, String contentType) {
+                                                     String incarnation, String contentType, long expectedTail) {
         checkLive(s);
         Incarnations.checkPrecondition(s, incarnation);
         ProducerTuple producer = entry.producer();
         boolean closeOnly = !entry.hasData();
-        return registry.track(shared.write(s.log, entry, typeMatches, invalid != null)).thenApply(result -> {
+        return registry.track(shared.write(s.log, entry, typeMatches, invalid != null, expectedTail)).thenApply(result -> {
             WriterRules.Verdict verdict = result.verdict();
             List<Waiter> toWake = s.committed(result.tail(), result.closed(), result.closedBy(), result.lastStreamSeq(), false, 0, 0);
             toWake.forEach(Waiter::wake);
@@ -154,14 +198,14 @@ final class AppendHandler {
     private CompletableFuture<Response> append(StreamState s, String contentType, boolean typeMatches,
                                                JsonMessages.Split messages, Problem invalid,
                                                ProducerTuple producer, String streamSeq, boolean close,
-                                               String incarnation) {
+                                               String incarnation, long expectedTail) {
         CompletableFuture<Void> stored;
         Response ok;
         long newTail;
         synchronized (s) {
             checkLive(s);
             Incarnations.checkPrecondition(s, incarnation);
-            WriterRules.Verdict verdict = decide(s, true, typeMatches, producer, streamSeq);
+            WriterRules.Verdict verdict = decide(s, true, typeMatches, producer, streamSeq, expectedTail);
             switch (verdict.kind()) {
                 case ACCEPT -> {
                     if (invalid != null) {
@@ -185,14 +229,14 @@ final class AppendHandler {
         return publishWhenStored(s, stored, newTail, close, ok);
     }
 
-    private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer, String incarnation) {
+    private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer, String incarnation, long expectedTail) {
         CompletableFuture<Void> stored;
         Response ok;
         long tail;
         synchronized (s) {
             checkLive(s);
             Incarnations.checkPrecondition(s, incarnation);
-            WriterRules.Verdict verdict = decide(s, false, true, producer, null);
+            WriterRules.Verdict verdict = decide(s, false, true, producer, null, expectedTail);
             if (verdict.kind() == WriterRules.Kind.CLOSE_REPEATED) {
                 return whenDurable(s, withProducer(closedOk(s, Tail.of(s)), producer, producer == null ? -1 : producer.seq()));
             }
@@ -275,10 +319,11 @@ final class AppendHandler {
     }
 
     /** The verdict of {@link WriterRules} on a write under the stream lock. */
-    private static WriterRules.Verdict decide(StreamState s, boolean hasData, boolean typeMatches, ProducerTuple producer, String streamSeq) {
+    private static WriterRules.Verdict decide(StreamState s, boolean hasData, boolean typeMatches, ProducerTuple producer,
+                                              String streamSeq, long expectedTail) {
         ProducerState ps = producer == null ? null : s.producers.get(producer.id());
         return WriterRules.decide(s.closed, s.closedBy, s.lastStreamSeq, ps == null ? -1 : ps.epoch, ps == null ? -1 : ps.lastSeq,
-                hasData, typeMatches, producer, streamSeq);
+                hasData, typeMatches, producer, streamSeq, s.writtenTail, expectedTail);
     }
 
     /**
@@ -301,6 +346,7 @@ final class AppendHandler {
                             "producer " + HeaderRules.quoted(p.id()) + " epoch " + p.epoch() + " expected seq " + v.expectedSeq() + ", received " + p.seq())
                     .with(ProtocolHeaders.PRODUCER_EXPECTED_SEQ, Long.toString(v.expectedSeq()))
                     .with(ProtocolHeaders.PRODUCER_RECEIVED_SEQ, Long.toString(p.seq())).response());
+            case TAIL_MOVED -> throw tailMoved(tail);
             case ACCEPT, CLOSE_REPEATED, CONTENT_TYPE_MISMATCH -> throw new IllegalStateException("not a refusal: " + v.kind());
         };
     }
@@ -309,6 +355,14 @@ final class AppendHandler {
         return Incarnations.tag(new Response(204), s)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset())
                 .header(ProtocolHeaders.STREAM_CLOSED, "true");
+    }
+
+    /** 412: a conditional write found another tail; the current one lets its writer catch up and retry. */
+    private static Problem tailMoved(Tail tail) {
+        Problem p = new Problem(412, "tail-moved", "Precondition failed",
+                "the stream's tail is " + tail.nextOffset() + ", not the offset in If-Match; nothing was written")
+                .with(ProtocolHeaders.STREAM_NEXT_OFFSET, tail.nextOffset());
+        return tail.closed() ? p.with(ProtocolHeaders.STREAM_CLOSED, "true") : p;
     }
 
     private static Problem closedConflict(StreamState s, Tail tail) {

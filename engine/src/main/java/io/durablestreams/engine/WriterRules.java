@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * Whether a write (an append, an append-and-close, a close) may be applied to a stream's current
  * writer state, as a pure function, in protocol order (PROTOCOL.md §5.2, §5.2.1, §5.3): closure,
- * content type, producer epoch/seq, {@code Stream-Seq}. Whoever holds the authority over the
+ * content type, producer epoch/seq, the expected tail of a conditional append
+ * (docs/extensions/conditional-appends.md), {@code Stream-Seq}. Whoever holds the authority over the
  * stream applies it while writes to that stream are serialized — the local stores under the
  * stream's monitor — and commits the write's effects only if the verdict is {@link Kind#ACCEPT}.
  * Request validation that needs no state (headers, JSON syntax) happens before; stream existence
@@ -36,7 +37,9 @@ public final class WriterRules {
         /** Seqs were skipped: 409 with the expected seq. */
         SEQUENCE_GAP,
         /** {@code Stream-Seq} is not greater than the last one: 409. */
-        STREAM_SEQ_CONFLICT
+        STREAM_SEQ_CONFLICT,
+        /** A conditional write expected another tail: 412 with the current one, nothing written. */
+        TAIL_MOVED
     }
 
     /**
@@ -51,6 +54,7 @@ public final class WriterRules {
         static final Verdict CLOSED = new Verdict(Kind.CLOSED, -1, -1, -1);
         static final Verdict CONTENT_TYPE_MISMATCH = new Verdict(Kind.CONTENT_TYPE_MISMATCH, -1, -1, -1);
         static final Verdict STREAM_SEQ_CONFLICT = new Verdict(Kind.STREAM_SEQ_CONFLICT, -1, -1, -1);
+        static final Verdict TAIL_MOVED = new Verdict(Kind.TAIL_MOVED, -1, -1, -1);
 
         public boolean accepted() {
             return kind == Kind.ACCEPT;
@@ -69,11 +73,19 @@ public final class WriterRules {
      * @param typeMatches   whether the body's content type is the stream's (ignored without data)
      * @param producer      the write's producer tuple, or null
      * @param streamSeq     the write's {@code Stream-Seq}, or null
+     * @param tail          the stream's tail: every byte accepted so far
+     * @param expectedTail  the tail a conditional write requires, or -1 for an unconditional one
      */
     public static Verdict decide(boolean closed, ProducerTuple closedBy, String lastStreamSeq,
                                  long producerEpoch, long producerLastSeq,
-                                 boolean hasData, boolean typeMatches, ProducerTuple producer, String streamSeq) {
+                                 boolean hasData, boolean typeMatches, ProducerTuple producer, String streamSeq,
+                                 long tail, long expectedTail) {
+        boolean tailMoved = expectedTail >= 0 && expectedTail != tail;
         if (closed) {
+            if (!hasData && tailMoved) {
+                // a conditional close repeats a close only if nothing was appended after what its writer saw
+                return Verdict.TAIL_MOVED;
+            }
             boolean repeat = hasData ? producer != null && producer.equals(closedBy) : producer == null || producer.equals(closedBy);
             return repeat ? new Verdict(Kind.CLOSE_REPEATED, -1, closedBy == null ? -1 : closedBy.seq(), -1) : Verdict.CLOSED;
         }
@@ -85,6 +97,9 @@ public final class WriterRules {
             if (!v.accepted()) {
                 return v;
             }
+        }
+        if (tailMoved) {
+            return Verdict.TAIL_MOVED;
         }
         if (hasData && streamSeq != null && lastStreamSeq != null && compareBytes(streamSeq, lastStreamSeq) <= 0) {
             return Verdict.STREAM_SEQ_CONFLICT;

@@ -36,13 +36,15 @@ public final class ProtocolHeaders {
     public static final String CACHE_CONTROL = "cache-control";
     public static final String ETAG = "etag";
     public static final String IF_NONE_MATCH = "if-none-match";
+    /** A conditional append: the tail (Stream-Next-Offset) the writer requires (docs/extensions/conditional-appends.md). */
+    public static final String IF_MATCH = "if-match";
     public static final String LOCATION = "location";
     public static final String RETRY_AFTER = "retry-after";
     public static final String X_ACCEL_BUFFERING = "x-accel-buffering";
 
     /** Request headers a browser may send; the CORS preflight allows all of them. */
     public static final List<String> REQUEST_HEADERS = List.of(
-            CONTENT_TYPE, "authorization", IF_NONE_MATCH, STREAM_SEQ, STREAM_TTL, STREAM_EXPIRES_AT,
+            CONTENT_TYPE, "authorization", IF_NONE_MATCH, IF_MATCH, STREAM_SEQ, STREAM_TTL, STREAM_EXPIRES_AT,
             STREAM_CLOSED, STREAM_FORKED_FROM, STREAM_FORK_OFFSET, STREAM_FORK_SUB_OFFSET,
             PRODUCER_ID, PRODUCER_EPOCH, PRODUCER_SEQ, STREAM_INCARNATION, STREAM_RESTARTABLE);
 

@@ -27,8 +27,10 @@ public interface SharedStreams {
      * committed writer state under the store's lock of the stream, stores it if accepted (unless
      * {@code dryRun}), and completes once that is committed.
      * Fails with {@link StorageConflict} when the incarnation is no longer the stream's.
+     *
+     * @param expectedTail the tail a conditional write requires, or -1 (see {@link io.durablestreams.engine.WriterRules#decide})
      */
-    CompletableFuture<WriteResult> write(StreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun);
+    CompletableFuture<WriteResult> write(StreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun, long expectedTail);
 
     /**
      * Deletes a stream incarnation: soft while forks read it, else removed with its data, and a

@@ -60,7 +60,7 @@ final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private record Write(PostgresStreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun,
+    private record Write(PostgresStreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun, long expectedTail,
                          CompletableFuture<WriteResult> future) implements Op {
         public String name() {
             return log.name();
@@ -80,8 +80,9 @@ final class GroupCommitter implements AutoCloseable {
         return enqueue(new Create(log, entry, nowMillis, new CompletableFuture<>()));
     }
 
-    CompletableFuture<WriteResult> write(PostgresStreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun) {
-        return enqueue(new Write(log, entry, typeMatches, dryRun, new CompletableFuture<>()));
+    CompletableFuture<WriteResult> write(PostgresStreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun,
+                                         long expectedTail) {
+        return enqueue(new Write(log, entry, typeMatches, dryRun, expectedTail, new CompletableFuture<>()));
     }
 
     @SuppressWarnings("unchecked")
@@ -270,7 +271,8 @@ final class GroupCommitter implements AutoCloseable {
             state = producers.computeIfAbsent(key, k -> new long[] {-1, -1});
         }
         WriterRules.Verdict verdict = WriterRules.decide(row.closed(), row.closedBy(), row.lastStreamSeq(),
-                state == null ? -1 : state[0], state == null ? -1 : state[1], e.hasData(), w.typeMatches(), p, e.streamSeq());
+                state == null ? -1 : state[0], state == null ? -1 : state[1], e.hasData(), w.typeMatches(), p, e.streamSeq(),
+                row.tail(), w.expectedTail());
         if (!verdict.accepted() || w.dryRun()) {
             WriteResult r = new WriteResult(verdict, row.tail(), row.closed(), row.closedBy(), row.lastStreamSeq());
             outcomes.afterCommit.add(() -> w.future().complete(r));

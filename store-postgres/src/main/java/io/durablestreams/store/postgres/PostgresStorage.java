@@ -201,8 +201,9 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
     }
 
     @Override
-    public CompletableFuture<WriteResult> write(StreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun) {
-        return committer.write((PostgresStreamLog) log, entry, typeMatches, dryRun);
+    public CompletableFuture<WriteResult> write(StreamLog log, AppendEntry entry, boolean typeMatches, boolean dryRun,
+                                                long expectedTail) {
+        return committer.write((PostgresStreamLog) log, entry, typeMatches, dryRun, expectedTail);
     }
 
     /** Commits a new stream row with its initial data (the first append or sync of a creating log). */

@@ -142,6 +142,51 @@ class CrossNodeTest {
     }
 
     @Test
+    void conditionalAppendsOnTwoNodesLoseNoUpdate() throws Exception {
+        // writers on both nodes read the counter and append its successor at the tail they read
+        put(a, "counter");
+        String empty = a.call("HEAD", "counter").send().headers().get("stream-next-offset");
+        assertThat(b.call("POST", "counter").header("content-type", "text/plain").header("if-match", "\"" + empty + "\"")
+                .body("1\n").send().status()).isEqualTo(204);
+        Response stale = a.call("POST", "counter").header("content-type", "text/plain").header("if-match", "\"" + empty + "\"")
+                .body("1\n").send();
+        assertThat(stale.status()).isEqualTo(412);
+        assertThat(stale.headers().get("stream-next-offset")).isNotEqualTo(empty);
+        int writers = 4;
+        int increments = 10;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                Node node = w % 2 == 0 ? a : b;
+                running.add(pool.submit(() -> {
+                    for (int done = 0; done < increments; ) {
+                        Response read = node.call("GET", "counter").param("offset", "-1").send();
+                        String body = Node.text(read);
+                        int last = Integer.parseInt(body.substring(body.lastIndexOf('\n', body.length() - 2) + 1).trim());
+                        Response r = node.call("POST", "counter").header("content-type", "text/plain")
+                                .header("if-match", "\"" + read.headers().get("stream-next-offset") + "\"").body((last + 1) + "\n").send();
+                        assertThat(r.status()).isIn(204, 412);
+                        if (r.status() == 204) {
+                            done++;
+                        }
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        String[] lines = Node.text(b.call("GET", "counter").param("offset", "-1").send()).split("\n");
+        assertThat(lines).hasSize(1 + writers * increments);
+        for (int i = 0; i < lines.length; i++) {
+            assertThat(lines[i]).isEqualTo(Integer.toString(i + 1));
+        }
+    }
+
+    @Test
     void aForkOnOneNodeReadsItsSourceAndKeepsItWhenTheSourceIsDeletedOnTheOther() {
         put(a, "src");
         post(a, "src", "abc");
