@@ -2,7 +2,7 @@ package io.durablestreams.cli;
 
 import java.time.Duration;
 
-/** Parses durations such as {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}; a bare number is milliseconds. */
+/** Parses durations such as {@code 500ms}, {@code 1s}, {@code 2m}, {@code 1h}, {@code 7d}; a bare number is milliseconds. */
 final class Durations {
     private Durations() {}
 
@@ -18,12 +18,15 @@ final class Durations {
             if (t.endsWith("m")) {
                 return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
             }
+            if (t.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
             if (t.endsWith("h")) {
                 return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
             }
             return Duration.ofMillis(Long.parseLong(t));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 500ms, 1s, 2m, 1h)");
+            throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 500ms, 1s, 2m, 1h, 7d)");
         }
     }
 }

@@ -89,6 +89,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--read-chunk-bytes", defaultValue = "" + EngineConfig.DEFAULT_READ_CHUNK_BYTES, description = "Most bytes in one read response (default: ${DEFAULT-VALUE}).")
     int readChunkBytes;
 
+    @Option(names = "--retention-age", paramLabel = "DURATION", converter = CreateCommand.TtlConverter.class,
+            description = "Retention by age of streams whose PUT names none: keep what was appended in the last seconds, or 90s, 15m, 24h, 7d (docs/extensions/retention.md; default: none).")
+    Long retentionAge;
+
+    @Option(names = "--retention-bytes", paramLabel = "BYTES",
+            description = "Retention by size of streams whose PUT names none: keep about the last BYTES bytes (default: none).")
+    Long retentionBytes;
+
     @Option(names = "--cors-origin", defaultValue = "*", description = "Access-Control-Allow-Origin value (default: ${DEFAULT-VALUE}).")
     String corsOrigin;
 
@@ -195,6 +203,13 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private Long positive(Long value, String option) {
+        if (value != null && value <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be at least 1");
+        }
+        return value;
+    }
+
     private ServerConfig serverConfig() {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-cert and --tls-key go together");
@@ -204,7 +219,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withSseReconnectMillis(sseReconnectInterval.toMillis())
                 .withMaxAppendBytes(maxAppendBytes)
                 .withReadChunkBytes(readChunkBytes)
-                .withImmutableStartUrls(immutableStartUrls);
+                .withImmutableStartUrls(immutableStartUrls)
+                .withDefaultRetention(retentionAge, positive(retentionBytes, "--retention-bytes"));
         ServerConfig.Connections connections = new ServerConfig.Connections(headerTimeout.toMillis(), idleTimeout.toMillis(),
                 maxConnections != null ? maxConnections
                         : ServerConfig.Connections.defaultMaxConnections(store == Store.file ? maxOpenFiles : 0));

@@ -27,8 +27,12 @@ final class AppendHandler {
     private final java.util.function.Consumer<String> changed;
     /** The store that decides every write when nodes share it; null when this node's lock does. */
     private final SharedStreams shared;
+    /** Told of a stream whose snapshot append became visible (its earlier data may now be freed). */
+    private final java.util.function.Consumer<StreamState> snapshotted;
 
-    AppendHandler(StreamRegistry registry, LongSupplier clock, java.util.function.Consumer<String> changed, SharedStreams shared) {
+    AppendHandler(StreamRegistry registry, LongSupplier clock, java.util.function.Consumer<String> changed, SharedStreams shared,
+                  java.util.function.Consumer<StreamState> snapshotted) {
+        this.snapshotted = snapshotted;
         this.registry = registry;
         this.clock = clock;
         this.changed = changed;
@@ -48,17 +52,22 @@ final class AppendHandler {
         if (body.length == 0 && !close) {
             throw Problem.badRequest("empty-body", "Empty body: an append needs data (or Stream-Closed: true to close)");
         }
+        boolean snapshot = snapshot(req.header(ProtocolHeaders.STREAM_SNAPSHOT));
+        if (snapshot && body.length == 0) {
+            throw Problem.badRequest("empty-snapshot", "Stream-Snapshot marks an append's data; a close without data cannot be a snapshot");
+        }
         String contentType = req.header(ProtocolHeaders.CONTENT_TYPE);
         if (body.length > 0 && (contentType == null || contentType.isBlank())) {
             throw Problem.badRequest("missing-content-type", "Content-Type is required on an append with a body");
         }
         StreamState s = registry.require(req.stream());
-        s.touch(clock.getAsLong());
+        long now = clock.getAsLong();
+        s.touch(now);
         String incarnation = req.header(ProtocolHeaders.STREAM_INCARNATION);
         long expectedTail = expectedTail(s, condition);
         if (body.length == 0) {
             if (shared != null) {
-                return appendShared(s, new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true), true, null, incarnation,
+                return appendShared(s, new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true, false, now), true, null, incarnation,
                         contentType, expectedTail);
             }
             return closeOnly(s, producer, incarnation, expectedTail);
@@ -81,11 +90,23 @@ final class AppendHandler {
             }
         }
         if (shared != null) {
-            AppendEntry entry = messages == null ? new AppendEntry(body, new int[] {body.length}, producer, streamSeq, close)
-                    : new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close);
+            AppendEntry entry = messages == null ? new AppendEntry(body, new int[] {body.length}, producer, streamSeq, close, snapshot, now)
+                    : new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close, snapshot, now);
             return appendShared(s, entry, typeMatches, invalid, incarnation, contentType, expectedTail);
         }
-        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation, expectedTail);
+        return append(s, contentType, typeMatches, messages, invalid, producer, streamSeq, close, incarnation, expectedTail,
+                snapshot, now);
+    }
+
+    /** {@code Stream-Snapshot}: "true" or "false" (any case); anything else is refused rather than ignored. */
+    private static boolean snapshot(String value) {
+        if (value == null || value.trim().equalsIgnoreCase("false")) {
+            return false;
+        }
+        if (value.trim().equalsIgnoreCase("true")) {
+            return true;
+        }
+        throw Problem.badRequest("invalid-header", ProtocolHeaders.STREAM_SNAPSHOT + " must be true or false, got " + HeaderRules.quoted(value));
     }
 
     /**
@@ -198,10 +219,11 @@ final class AppendHandler {
     private CompletableFuture<Response> append(StreamState s, String contentType, boolean typeMatches,
                                                JsonMessages.Split messages, Problem invalid,
                                                ProducerTuple producer, String streamSeq, boolean close,
-                                               String incarnation, long expectedTail) {
+                                               String incarnation, long expectedTail, boolean snapshot, long now) {
         CompletableFuture<Void> stored;
         Response ok;
         long newTail;
+        long snapshotAt;
         synchronized (s) {
             checkLive(s);
             Incarnations.checkPrecondition(s, incarnation);
@@ -220,13 +242,17 @@ final class AppendHandler {
                     return rejected(s, producer, streamSeq, verdict, Tail.of(s));
                 }
             }
-            stored = s.log.append(new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close));
+            snapshotAt = snapshot ? s.writtenTail : -1;
+            stored = s.log.append(new AppendEntry(messages.data(), messages.messageEnds(), producer, streamSeq, close, snapshot, now));
             s.writtenTail += messages.data().length;
             newTail = s.writtenTail;
             commitWriterState(s, producer, streamSeq, close);
             ok = accepted(s, producer, close, false, Tail.of(s));
+            if (snapshot) {
+                ok.header(ProtocolHeaders.STREAM_EARLIEST_OFFSET, s.offsetOf(snapshotAt).toString());
+            }
         }
-        return publishWhenStored(s, stored, newTail, close, ok);
+        return publishWhenStored(s, stored, newTail, close, snapshotAt, ok);
     }
 
     private CompletableFuture<Response> closeOnly(StreamState s, ProducerTuple producer, String incarnation, long expectedTail) {
@@ -243,12 +269,12 @@ final class AppendHandler {
             if (!verdict.accepted()) {
                 return rejected(s, producer, null, verdict, Tail.of(s));
             }
-            stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true));
+            stored = s.log.append(new AppendEntry(new byte[0], NO_MESSAGES, producer, null, true, false, clock.getAsLong()));
             commitWriterState(s, producer, null, true);
             tail = s.writtenTail;
             ok = accepted(s, producer, true, true, Tail.of(s));
         }
-        return publishWhenStored(s, stored, tail, true, ok);
+        return publishWhenStored(s, stored, tail, true, -1, ok);
     }
 
     private static void checkLive(StreamState s) {
@@ -279,9 +305,13 @@ final class AppendHandler {
         }
     }
 
-    /** Makes the append visible and answers the writer once stored, then wakes live readers. */
+    /**
+     * Makes the append visible and answers the writer once stored, then wakes live readers. A
+     * snapshot ({@code snapshotAt >= 0}) becomes the stream's start at the same moment: readers
+     * from -1 then begin at it.
+     */
     private CompletableFuture<Response> publishWhenStored(StreamState s, CompletableFuture<Void> stored,
-                                                                 long newTail, boolean close, Response ok) {
+                                                                 long newTail, boolean close, long snapshotAt, Response ok) {
         CompletableFuture<Response> out = new CompletableFuture<>();
         registry.track(stored).whenComplete((v, err) -> {
             if (err != null) {
@@ -296,6 +326,10 @@ final class AppendHandler {
                 if (close) {
                     s.closeVisible = true;
                 }
+                if (snapshotAt >= 0) {
+                    s.latestSnapshot = Math.max(s.latestSnapshot, snapshotAt);
+                    s.retainedStart = Math.max(s.retainedStart, snapshotAt);
+                }
                 toWake = s.drainWaiters();
             }
             out.complete(ok);
@@ -303,6 +337,9 @@ final class AppendHandler {
                 w.wake();
             }
             changed.accept(s.name);
+            if (snapshotAt >= 0) {
+                snapshotted.accept(s);
+            }
         });
         return out;
     }

@@ -21,12 +21,15 @@ final class CreateHandler {
     private static final System.Logger LOG = System.getLogger(CreateHandler.class.getName());
     private final StreamRegistry registry;
     private final StreamStorage storage;
+    private final EngineConfig config;
     private final LongSupplier clock;
 
     private final java.util.function.Consumer<String> changed;
 
-    CreateHandler(StreamRegistry registry, StreamStorage storage, LongSupplier clock, java.util.function.Consumer<String> changed) {
+    CreateHandler(StreamRegistry registry, StreamStorage storage, EngineConfig config, LongSupplier clock,
+                  java.util.function.Consumer<String> changed) {
         this.changed = changed;
+        this.config = config;
         this.registry = registry;
         this.storage = storage;
         this.clock = clock;
@@ -34,7 +37,8 @@ final class CreateHandler {
 
     /** The parsed and validated PUT. */
     private record Spec(String contentType, Long ttl, Instant expiresAt, String expiresAtText, boolean closed,
-                        String forkedFrom, String forkOffsetText, Offset forkOffset, long subOffset, boolean restartable) {
+                        String forkedFrom, String forkOffsetText, Offset forkOffset, long subOffset, boolean restartable,
+                        Long retentionAge, Long retentionBytes) {
         boolean isFork() {
             return forkedFrom != null;
         }
@@ -94,7 +98,30 @@ final class CreateHandler {
         long sub = HeaderRules.nonNegative(subText, ProtocolHeaders.STREAM_FORK_SUB_OFFSET, Integer.MAX_VALUE);
         String source = forkedFrom == null ? null : sourceName(forkedFrom, req);
         return new Spec(ct, ttl, expiresAt, expiresAt == null ? null : expText.trim(), closed, source,
-                forkOffsetText, forkOffset, Math.max(0, sub), HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_RESTARTABLE)));
+                forkOffsetText, forkOffset, Math.max(0, sub), HeaderRules.isTrue(req.header(ProtocolHeaders.STREAM_RESTARTABLE)),
+                retention(req, ProtocolHeaders.STREAM_RETENTION_AGE, HeaderRules.MAX_SAFE_INTEGER / 1000, config.defaultRetentionAgeSeconds()),
+                retention(req, ProtocolHeaders.STREAM_RETENTION_BYTES, HeaderRules.MAX_SAFE_INTEGER, config.defaultRetentionBytes()));
+    }
+
+    /**
+     * A retention policy: the header (1 to {@code max}), else the server's default (null: none).
+     * 0 is refused: a stream that keeps nothing could not be read at all.
+     */
+    private static Long retention(Request req, String header, long max, Long fallback) {
+        String text = req.header(header);
+        if (text == null) {
+            return fallback;
+        }
+        long v;
+        try {
+            v = HeaderRules.nonNegative(text.trim(), header, max);
+        } catch (Problem p) {
+            throw Problem.badRequest("invalid-retention", header + " must be a decimal integer from 1 to " + max + ", got " + HeaderRules.quoted(text));
+        }
+        if (v == 0) {
+            throw Problem.badRequest("invalid-retention", header + " must be at least 1: a stream that keeps nothing cannot be read");
+        }
+        return v;
     }
 
     /** {@code Stream-Forked-From} is a URL path on this server; streams are keyed below the root. */
@@ -133,7 +160,9 @@ final class CreateHandler {
                 && Objects.equals(spec.forkedFrom, s.forkedFromRequested)
                 && (spec.forkOffsetText == null || Objects.equals(spec.forkOffset, Offset.parse(s.forkOffsetRequested == null ? "" : s.forkOffsetRequested)))
                 && spec.subOffset == s.forkSubOffsetRequested
-                && spec.restartable == s.restartable;
+                && spec.restartable == s.restartable
+                && Objects.equals(spec.retentionAge, s.retentionAgeSeconds)
+                && Objects.equals(spec.retentionBytes, s.retentionBytes);
         if (!same) {
             throw Problem.conflict("stream-exists", "Stream already exists",
                     "stream " + Problem.clip(s.name) + " already exists with a different configuration");
@@ -185,12 +214,30 @@ final class CreateHandler {
             registry.endCreation(name, claim, null);
             return null;
         }
+        // the fork starts where its source is served from now, read once the fork reference is counted:
+        // from then on retention frees nothing of the source below it (RetentionSweep)
+        long start = 0;
+        long snapshot = -1;
+        if (t.source != null) {
+            synchronized (t.source) {
+                start = t.source.retainedStart;
+                snapshot = t.source.latestSnapshot;
+            }
+        }
+        if (t.base < start) {
+            registry.dropForkRef(t.source);
+            registry.endCreation(name, claim, null);
+            throw Retention.reclaimed(t.source, spec.forkOffset, start);
+        }
+        long initialStart = start;
+        long initialSnapshot = snapshot;
         long now = clock.getAsLong();
         CompletableFuture<StreamState> created = CompletableFuture.completedFuture(null)
                 .thenCompose(v -> storage.nextIncarnation())
                 .thenCompose(id -> store(new StreamDescriptor(name, id, t.contentType, t.ttl, t.expiresAt, spec.ttl,
                         spec.expiresAtText, now, spec.forkedFrom, t.source == null ? 0 : t.source.incarnation, t.base,
-                        spec.forkOffsetText, spec.subOffset, spec.restartable), t.source, initial, spec.closed, now));
+                        spec.forkOffsetText, spec.subOffset, spec.restartable, spec.retentionAge, spec.retentionBytes,
+                        initialStart, initialSnapshot), t.source, initial, spec.closed, now));
         return registry.track(created).handle((s, err) -> {
             registry.endCreation(name, claim, s);
             if (err != null) {
@@ -233,7 +280,7 @@ final class CreateHandler {
         byte[] data = initial == null ? new byte[0] : initial.data();
         int[] ends = initial == null ? new int[0] : initial.messageEnds();
         synchronized (s) {
-            CompletableFuture<Void> durable = s.log.append(new AppendEntry(data, ends, null, null, closed));
+            CompletableFuture<Void> durable = s.log.append(new AppendEntry(data, ends, null, null, closed, false, s.lastAccessMillis));
             // visible at once: nobody sees the stream before it is published, once this is durable
             s.writtenTail += data.length;
             s.visibleTail = s.writtenTail;
@@ -277,7 +324,7 @@ final class CreateHandler {
     }
 
     private static Response created(Response r, StreamState s) {
-        Incarnations.tag(r, s).header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
+        Retention.describe(Incarnations.tag(r, s), s).header(ProtocolHeaders.CONTENT_TYPE, s.contentType)
                 .header(ProtocolHeaders.STREAM_NEXT_OFFSET, s.offsetOf(s.visibleTail).toString());
         if (s.closeVisible) {
             r.header(ProtocolHeaders.STREAM_CLOSED, "true");

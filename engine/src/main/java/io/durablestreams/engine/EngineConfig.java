@@ -14,6 +14,12 @@ package io.durablestreams.engine;
  *                              with a 307 to the incarnation's own first offset, whose complete
  *                              chunks are then cacheable as immutable (stream-incarnations extension)
  * @param sweepIntervalMillis   how often expired streams are reclaimed in the background
+ * @param defaultRetentionAgeSeconds retention by age of streams whose PUT names none, or null
+ *                              (docs/extensions/retention.md)
+ * @param defaultRetentionBytes retention by size of streams whose PUT names none, or null
+ * @param retentionIntervalMillis how often the retention sweep moves retained starts and frees the
+ *                              space below the starts of the previous sweep (so a read that began
+ *                              before a start moved finishes on bytes that still exist)
  */
 public record EngineConfig(
         long longPollTimeoutMillis,
@@ -23,7 +29,10 @@ public record EngineConfig(
         int sseEventBytes,
         int maxStreamNameBytes,
         boolean immutableStartUrls,
-        long sweepIntervalMillis) {
+        long sweepIntervalMillis,
+        Long defaultRetentionAgeSeconds,
+        Long defaultRetentionBytes,
+        long retentionIntervalMillis) {
 
     /** {@value} */
     public static final long DEFAULT_LONG_POLL_TIMEOUT_MILLIS = 30_000;
@@ -39,10 +48,14 @@ public record EngineConfig(
     public static final int DEFAULT_MAX_STREAM_NAME_BYTES = 1024;
     /** {@value} */
     public static final long DEFAULT_SWEEP_INTERVAL_MILLIS = 60_000;
+    /** {@value} */
+    public static final long DEFAULT_RETENTION_INTERVAL_MILLIS = 10_000;
 
     public EngineConfig {
         if (longPollTimeoutMillis <= 0 || sseReconnectMillis <= 0 || maxAppendBytes <= 0
-                || readChunkBytes <= 0 || sseEventBytes <= 0 || maxStreamNameBytes <= 0 || sweepIntervalMillis <= 0) {
+                || readChunkBytes <= 0 || sseEventBytes <= 0 || maxStreamNameBytes <= 0 || sweepIntervalMillis <= 0
+                || retentionIntervalMillis <= 0 || defaultRetentionAgeSeconds != null && defaultRetentionAgeSeconds <= 0
+                || defaultRetentionBytes != null && defaultRetentionBytes <= 0) {
             throw new IllegalArgumentException("engine limits must be positive");
         }
     }
@@ -50,26 +63,35 @@ public record EngineConfig(
     public static EngineConfig defaults() {
         return new EngineConfig(DEFAULT_LONG_POLL_TIMEOUT_MILLIS, DEFAULT_SSE_RECONNECT_MILLIS,
                 DEFAULT_MAX_APPEND_BYTES, DEFAULT_READ_CHUNK_BYTES, DEFAULT_SSE_EVENT_BYTES,
-                DEFAULT_MAX_STREAM_NAME_BYTES, false, DEFAULT_SWEEP_INTERVAL_MILLIS);
+                DEFAULT_MAX_STREAM_NAME_BYTES, false, DEFAULT_SWEEP_INTERVAL_MILLIS, null, null, DEFAULT_RETENTION_INTERVAL_MILLIS);
     }
 
     public EngineConfig withLongPollTimeoutMillis(long v) {
-        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
+        return new EngineConfig(v, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, retentionIntervalMillis);
     }
 
     public EngineConfig withSseReconnectMillis(long v) {
-        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
+        return new EngineConfig(longPollTimeoutMillis, v, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, retentionIntervalMillis);
     }
 
     public EngineConfig withMaxAppendBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, v, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, retentionIntervalMillis);
     }
 
     public EngineConfig withImmutableStartUrls(boolean v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, v, sweepIntervalMillis);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, v, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, retentionIntervalMillis);
     }
 
     public EngineConfig withReadChunkBytes(int v) {
-        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis);
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, v, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, retentionIntervalMillis);
+    }
+
+    /** Server-wide retention policies for streams whose PUT names none (null: none). */
+    public EngineConfig withDefaultRetention(Long ageSeconds, Long bytes) {
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, ageSeconds, bytes, retentionIntervalMillis);
+    }
+
+    public EngineConfig withRetentionIntervalMillis(long v) {
+        return new EngineConfig(longPollTimeoutMillis, sseReconnectMillis, maxAppendBytes, readChunkBytes, sseEventBytes, maxStreamNameBytes, immutableStartUrls, sweepIntervalMillis, defaultRetentionAgeSeconds, defaultRetentionBytes, v);
     }
 }

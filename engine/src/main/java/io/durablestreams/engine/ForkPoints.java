@@ -26,6 +26,8 @@ final class ForkPoints {
     static long resolve(StreamState source, Offset offset, long subOffset) {
         long tail = source.visibleTail;
         long pos = offset == null ? tail : Incarnations.position(source, offset, tail, "Stream-Fork-Offset");
+        // a fork's readers read its inherited range from the source: it must still be there
+        Retention.check(source, pos, offset);
         if (source.json && pos < tail && !segment(source, pos, tail).log().isMessageBoundary(pos)) {
             throw Problem.badRequest("invalid-offset", "Stream-Fork-Offset " + offset + " is not a message boundary");
         }

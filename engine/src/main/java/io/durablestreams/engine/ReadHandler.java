@@ -22,7 +22,7 @@ final class ReadHandler {
     static final String CACHEABLE = "public, max-age=60, stale-while-revalidate=300";
     /** A complete chunk at an incarnation-specific offset never changes. */
     static final String IMMUTABLE = "public, max-age=31536000, immutable";
-    /** The redirect to an incarnation's first offset changes only when the stream is recreated. */
+    /** The redirect to an incarnation's first retained offset changes when the stream is recreated or retention moves its start. */
     static final String START_REDIRECT_CACHE_CONTROL = "public, max-age=5";
     /** Reads at least this long are offered to the transport as file regions: {@value} bytes. */
     static final int ZERO_COPY_MIN_BYTES = 64 * 1024;
@@ -67,7 +67,8 @@ final class ReadHandler {
         StreamState s = registry.require(req.stream());
         s.touch(clock.getAsLong());
         boolean now = token.equals(Offset.NOW);
-        long position = now ? s.visibleTail : parsed == null ? 0 : validPosition(s, parsed);
+        // -1 starts at the earliest retained position (0 unless retention reclaimed the beginning)
+        long position = now ? s.visibleTail : parsed == null ? s.retainedStart : validPosition(s, parsed);
 
         return switch (mode) {
             case SSE -> CompletableFuture.completedFuture(sse(req, s, position));
@@ -104,13 +105,14 @@ final class ReadHandler {
     private static long validPosition(StreamState s, Offset o) {
         long tail = s.visibleTail;
         long pos = Incarnations.position(s, o, tail, "offset");
+        Retention.check(s, pos, o);
         if (s.json && pos < tail && !ForkPoints.segment(s, pos, tail).log().isMessageBoundary(pos)) {
             throw Problem.badRequest("invalid-offset", "offset " + o + " is not a message boundary");
         }
         return pos;
     }
 
-    /** 307 from the beginning of the stream to its incarnation's own first offset. */
+    /** 307 from the beginning of the stream to its incarnation's own first (retained) offset. */
     private static Response startRedirect(Request req, StreamState s) {
         StringBuilder url = new StringBuilder(req.baseUrl()).append(Names.encodePath(s.name)).append('?');
         req.query().forEach((k, values) -> {
@@ -119,7 +121,7 @@ final class ReadHandler {
                         .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)).append('&'));
             }
         });
-        url.append("offset=").append(new Offset(s.incarnation, 0));
+        url.append("offset=").append(s.offsetOf(s.retainedStart));
         return Incarnations.tag(new Response(307), s)
                 .header(ProtocolHeaders.LOCATION, url.toString())
                 .header(ProtocolHeaders.CACHE_CONTROL, START_REDIRECT_CACHE_CONTROL);
@@ -142,6 +144,8 @@ final class ReadHandler {
     /** A 200 with the data at {@code position} (possibly none); {@code responseCursor} for live reads. */
     private Response catchUp(Request req, StreamState s, long position, String token, String responseCursor,
                              boolean incarnationSpecific) {
+        // also for a long-poll woken later: retention may have moved the start past its offset meanwhile
+        Retention.check(s, position, token);
         boolean closed = s.closeVisible;
         long tail = s.visibleTail;
         ChainReader.Plan slice = ChainReader.plan(s, position, tail, config.readChunkBytes(), false);

@@ -63,7 +63,8 @@ final class SseSession implements SseBody, Waiter {
 
     private void pump() {
         while (!finished) {
-            if (!sink.isOpen() || s.removed || s.softDeleted || shuttingDown.getAsBoolean()) {
+            // a session that fell behind the retained start ends; its reconnect is answered 410 offset-reclaimed
+            if (!sink.isOpen() || s.removed || s.softDeleted || position < s.retainedStart || shuttingDown.getAsBoolean()) {
                 finish();
                 return;
             }

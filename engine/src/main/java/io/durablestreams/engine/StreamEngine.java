@@ -39,6 +39,8 @@ public final class StreamEngine implements AutoCloseable {
     private final SubscriptionManager subscriptions;
     private volatile String publicRoot = "http://127.0.0.1:4437/v1/stream/";
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    /** Retention of a store this process owns; null for a shared store (the store applies retention itself). */
+    private final RetentionSweep retention;
 
     public StreamEngine(EngineConfig config, StreamStorage storage, LongSupplier clockMillis, RandomGenerator random) {
         this(config, storage, new MemoryControlStore(), clockMillis, random);
@@ -64,8 +66,10 @@ public final class StreamEngine implements AutoCloseable {
         registry.restore(storage.recover());
         this.loader = shared == null ? null : new SharedLoader(shared, registry, config);
         this.subscriptions = new SubscriptionManager(control, new Directory(), clockMillis, () -> publicRoot, webhooks);
-        this.create = new CreateHandler(registry, storage, clockMillis, subscriptions::streamChanged);
-        this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged, shared);
+        this.retention = shared == null ? new RetentionSweep(registry, clockMillis, config.retentionIntervalMillis()) : null;
+        this.create = new CreateHandler(registry, storage, config, clockMillis, subscriptions::streamChanged);
+        this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged, shared,
+                retention == null ? s -> {} : retention::snapshotted);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ds-expiry-sweeper");
@@ -74,6 +78,13 @@ public final class StreamEngine implements AutoCloseable {
         });
         sweeper.scheduleWithFixedDelay(this::sweepExpired, config.sweepIntervalMillis(), config.sweepIntervalMillis(),
                 java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (shared != null) {
+            // a shared store applies retention itself, in SQL on its own threads; this thread only starts the rounds
+            sweeper.scheduleWithFixedDelay(() -> sweepRetention().exceptionally(e -> {
+                LOG.log(System.Logger.Level.WARNING, "retention round failed; the next one tries again: " + e);
+                return 0L;
+            }), config.retentionIntervalMillis(), config.retentionIntervalMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     public EngineConfig config() {
@@ -218,7 +229,7 @@ public final class StreamEngine implements AutoCloseable {
         if (s.closeVisible) {
             r.header(ProtocolHeaders.STREAM_CLOSED, "true");
         }
-        return r;
+        return Retention.describe(r, s);
     }
 
     /** Answered once the deletion is durable. */
@@ -312,6 +323,27 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs one retention round now (docs/extensions/retention.md): frees the space below the starts
+     * of the previous round, then moves starts as the policies allow. Completes with the bytes
+     * freed. Rounds also run every {@link EngineConfig#retentionIntervalMillis()}.
+     */
+    public CompletableFuture<Long> sweepRetention() {
+        if (retention == null) {
+            return shared.sweepRetention(clock.getAsLong(), config.retentionIntervalMillis());
+        }
+        return retention.runRound();
+    }
+
+    /** Calls {@code listener} with the number of bytes every time retention freed stored data. */
+    public void onReclaimed(java.util.function.LongConsumer listener) {
+        if (retention != null) {
+            retention.onReclaimed(listener);
+        } else {
+            shared.onReclaimed(listener);
+        }
+    }
+
     /** See {@link StreamStorage#onSync}. */
     public void onStorageSync(java.util.function.LongConsumer listener) {
         storage.onSync(listener);
@@ -335,6 +367,9 @@ public final class StreamEngine implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        if (retention != null) {
+            retention.close();
+        }
         subscriptions.close();
         storage.close();
     }

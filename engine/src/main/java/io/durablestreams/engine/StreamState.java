@@ -45,6 +45,9 @@ final class StreamState {
     final String forkOffsetRequested;
     final long forkSubOffsetRequested;
     final boolean restartable;
+    /** Retention policies (docs/extensions/retention.md), or null. */
+    final Long retentionAgeSeconds;
+    final Long retentionBytes;
 
     final StreamLog log;
 
@@ -60,6 +63,21 @@ final class StreamState {
     int forkRefs;
     volatile boolean softDeleted;
     volatile boolean removed;
+    /**
+     * The first position readers are served (retention); raised only once what raised it is
+     * durable — a stored snapshot append, or the log's {@link StreamLog#retain} — so a crash never
+     * brings back a start readers were told was gone.
+     */
+    volatile long retainedStart;
+    /** Where the latest snapshot append starts, or -1; with one, {@link #retainedStart} equals it. */
+    volatile long latestSnapshot;
+    /** A {@link StreamLog#retain} is in flight (retention thread; guarded by this). */
+    boolean retaining;
+    /** The retained start as of the previous retention round: what the next round may free (guarded by this). */
+    long reclaimTarget;
+    /** How far the log's space was freed, and the freeing in flight (one at a time per stream). */
+    volatile long reclaimedTo;
+    volatile CompletableFuture<Void> reclaiming = CompletableFuture.completedFuture(null);
     /**
      * The durability of the latest soft delete or removal, set (before the flag) when it starts;
      * lookups wait for it, so nobody sees a deletion that a crash could take back. A removed
@@ -106,7 +124,13 @@ final class StreamState {
         this.forkOffsetRequested = d.forkOffsetRequested();
         this.forkSubOffsetRequested = d.forkSubOffsetRequested();
         this.restartable = d.restartable();
+        this.retentionAgeSeconds = d.retentionAgeSeconds();
+        this.retentionBytes = d.retentionBytes();
         this.log = log;
+        this.retainedStart = log.retainedStart();
+        this.latestSnapshot = log.latestSnapshot();
+        this.reclaimTarget = retainedStart;
+        this.reclaimedTo = log.base();
         this.writtenTail = log.tail();
         this.visibleTail = writtenTail;
         this.lastAccessMillis = nowMillis;
@@ -179,6 +203,12 @@ final class StreamState {
         if (accessMillis > lastAccessMillis) {
             lastAccessMillis = accessMillis;
         }
+        // retention as the shared store committed it (its log learns it with every load and commit)
+        long start = log.retainedStart();
+        if (start > retainedStart) {
+            latestSnapshot = Math.max(latestSnapshot, log.latestSnapshot());
+            retainedStart = start;
+        }
         return changed ? drainWaiters() : List.of();
     }
 
@@ -212,6 +242,10 @@ final class StreamState {
         List<Waiter> out = waiters;
         waiters = new ArrayList<>();
         return out;
+    }
+
+    synchronized int forkRefs() {
+        return forkRefs;
     }
 
     synchronized int waiterCount() {

@@ -41,7 +41,7 @@ final class TestStorage implements StreamStorage {
 
     static StreamDescriptor descriptor(String name, long incarnation, Long ttl, String expiresAt) {
         return new StreamDescriptor(name, incarnation, "text/plain", ttl, expiresAt, ttl, expiresAt, 0, null, 0, 0,
-                null, 0, false);
+                null, 0, false, null, null, 0, -1);
     }
 
     /** Completes every held operation and stops holding. */
@@ -117,6 +117,12 @@ final class TestStorage implements StreamStorage {
             public long boundedEnd(long f, long l, long m, boolean s) { return log.boundedEnd(f, l, m, s); }
             public boolean isMessageBoundary(long p) { return log.isMessageBoundary(p); }
             public long[] boundariesToBatchEnd(long p) { return log.boundariesToBatchEnd(p); }
+            public long retainedStart() { return log.retainedStart(); }
+            public long latestSnapshot() { return log.latestSnapshot(); }
+            public CompletableFuture<Void> retain(long p) { return log.retain(p).thenCompose(v -> gate(holding)); }
+            public CompletableFuture<Long> reclaim(long p) { return log.reclaim(p); }
+            public long appendBoundaryAtOrBefore(long p) { return log.appendBoundaryAtOrBefore(p); }
+            public long appendedBefore(long f, long l, long m) { return log.appendedBefore(f, l, m); }
             public CompletableFuture<Void> markSoftDeleted() { return log.markSoftDeleted().thenCompose(v -> gate(holding)); }
             public void touched(long now) { }
             public CompletableFuture<Void> delete() {

@@ -25,6 +25,14 @@ public final class ProtocolHeaders {
     public static final String STREAM_INCARNATION = "stream-incarnation";
     /** Extension: on PUT, marks a stream whose readers may restart on their own after a reset. */
     public static final String STREAM_RESTARTABLE = "stream-restartable";
+    /** Extension (docs/extensions/retention.md): on PUT, keep only what was appended in the last N seconds. */
+    public static final String STREAM_RETENTION_AGE = "stream-retention-age";
+    /** Extension: on PUT, keep only (about) the last N bytes of the stream. */
+    public static final String STREAM_RETENTION_BYTES = "stream-retention-bytes";
+    /** Extension: on POST, marks the append as a snapshot; everything before it may be reclaimed. */
+    public static final String STREAM_SNAPSHOT = "stream-snapshot";
+    /** Extension: the first offset the stream still serves (HEAD, PUT, a snapshot's POST, the 410 of a reclaimed offset). */
+    public static final String STREAM_EARLIEST_OFFSET = "stream-earliest-offset";
 
     public static final String PRODUCER_ID = "producer-id";
     public static final String PRODUCER_EPOCH = "producer-epoch";
@@ -46,13 +54,15 @@ public final class ProtocolHeaders {
     public static final List<String> REQUEST_HEADERS = List.of(
             CONTENT_TYPE, "authorization", IF_NONE_MATCH, IF_MATCH, STREAM_SEQ, STREAM_TTL, STREAM_EXPIRES_AT,
             STREAM_CLOSED, STREAM_FORKED_FROM, STREAM_FORK_OFFSET, STREAM_FORK_SUB_OFFSET,
-            PRODUCER_ID, PRODUCER_EPOCH, PRODUCER_SEQ, STREAM_INCARNATION, STREAM_RESTARTABLE);
+            PRODUCER_ID, PRODUCER_EPOCH, PRODUCER_SEQ, STREAM_INCARNATION, STREAM_RESTARTABLE,
+            STREAM_RETENTION_AGE, STREAM_RETENTION_BYTES, STREAM_SNAPSHOT);
 
     /** Response headers a browser script must be able to read (the CORS expose list). */
     public static final List<String> EXPOSED_HEADERS = List.of(
             STREAM_NEXT_OFFSET, STREAM_CURSOR, STREAM_UP_TO_DATE, STREAM_CLOSED, STREAM_TTL,
             STREAM_EXPIRES_AT, STREAM_SEQ, STREAM_FORKED_FROM, STREAM_FORK_OFFSET,
-            STREAM_FORK_SUB_OFFSET, STREAM_SSE_DATA_ENCODING, STREAM_INCARNATION, STREAM_RESTARTABLE, PRODUCER_ID, PRODUCER_EPOCH,
+            STREAM_FORK_SUB_OFFSET, STREAM_SSE_DATA_ENCODING, STREAM_INCARNATION, STREAM_RESTARTABLE,
+            STREAM_RETENTION_AGE, STREAM_RETENTION_BYTES, STREAM_EARLIEST_OFFSET, PRODUCER_ID, PRODUCER_EPOCH,
             PRODUCER_SEQ, PRODUCER_EXPECTED_SEQ, PRODUCER_RECEIVED_SEQ, ETAG, LOCATION, RETRY_AFTER,
             CONTENT_TYPE, "content-encoding", "vary", "www-authenticate");
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Prometheus metrics (served at {@code /metrics}): requests by operation and status with latency
- * histograms, appended and read bytes, live connections by mode, streams. Thread-safe.
+ * histograms, appended and read bytes, live connections by mode, streams, bytes freed by retention. Thread-safe.
  */
 public final class ServerMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -41,6 +41,9 @@ public final class ServerMetrics {
         Timer fsync = Timer.builder("ds.fsync").description("Durability sync rounds of the store (group commit)")
                 .publishPercentileHistogram().register(registry);
         engine.onStorageSync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
+        Counter reclaimed = Counter.builder("ds.retention.reclaimed.bytes").baseUnit("bytes")
+                .description("Stream data freed by retention (docs/extensions/retention.md)").register(registry);
+        engine.onReclaimed(reclaimed::increment);
     }
 
     void request(String operation, int status, long nanos) {

@@ -11,8 +11,12 @@ package io.durablestreams.engine.store;
  * @param producer    producer tuple of the request, or {@code null}
  * @param streamSeq   the request's {@code Stream-Seq}, or {@code null}
  * @param close       whether the stream is closed by this entry
+ * @param snapshot    whether the entry is a snapshot: once it is stored, the stream is served from its
+ *                    first byte on ({@code Stream-Snapshot}, retention extension)
+ * @param appendedAtMillis when the engine accepted the entry (age retention); a store keeps it with the entry
  */
-public record AppendEntry(byte[] data, int[] messageEnds, ProducerTuple producer, String streamSeq, boolean close) {
+public record AppendEntry(byte[] data, int[] messageEnds, ProducerTuple producer, String streamSeq, boolean close,
+                          boolean snapshot, long appendedAtMillis) {
     public boolean hasData() {
         return data.length > 0;
     }

@@ -41,4 +41,10 @@ public final class LongList {
     public boolean contains(long key) {
         return Arrays.binarySearch(values, 0, size, key) >= 0;
     }
+
+    /** Removes the first {@code n} values. */
+    public void removeFirst(int n) {
+        System.arraycopy(values, n, values, 0, size - n);
+        size -= n;
+    }
 }

@@ -46,4 +46,44 @@ public final class MessageIndex {
         }
         return out;
     }
+
+    /**
+     * See {@link StreamLog#appendBoundaryAtOrBefore}: {@code batchEnds} are the ends of the indexed
+     * appends, {@code first} the lowest indexed position (the start of the first of them).
+     */
+    public static long boundaryAtOrBefore(LongList batchEnds, long first, long position) {
+        int i = batchEnds.floorIndex(position);
+        return i >= 0 ? Math.max(first, batchEnds.get(i)) : first;
+    }
+
+    /**
+     * See {@link StreamLog#appendedBefore}. {@code batchTimes}, parallel to {@code batchEnds}, holds
+     * each append's time raised to the latest time before it (a running maximum, so a clock that
+     * stepped back never makes a later append look older than an earlier one).
+     */
+    public static long appendedBefore(LongList batchEnds, LongList batchTimes, long from, long limit, long millis) {
+        int old = countBelow(batchTimes, millis);
+        int fit = batchEnds.floorIndex(limit) + 1;
+        int n = Math.min(old, fit);
+        if (n == 0) {
+            return from;
+        }
+        long end = batchEnds.get(n - 1);
+        return Math.max(end, from);
+    }
+
+    /** The number of values below {@code key} in an ascending list that may hold duplicates. */
+    private static int countBelow(LongList list, long key) {
+        int lo = 0;
+        int hi = list.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (list.get(mid) < key) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
 }

@@ -48,6 +48,16 @@ public interface SharedStreams {
     CompletableFuture<Integer> sweepExpired(long nowMillis);
 
     /**
+     * One retention round over every stream (docs/extensions/retention.md): moves retained starts as
+     * the policies allow and deletes the data below starts that are at least {@code graceMillis}
+     * old, in bounded batches; completes with the bytes freed.
+     */
+    CompletableFuture<Long> sweepRetention(long nowMillis, long graceMillis);
+
+    /** Calls {@code listener} with the number of bytes every time retention freed stored data. */
+    void onReclaimed(java.util.function.LongConsumer listener);
+
+    /**
      * Registers the listener of changes committed by other nodes: called after a write, close or
      * delete of a stream (with its committed state when the store heard it), and with null when
      * notifications may have been lost (the channel to the store was re-established): then any

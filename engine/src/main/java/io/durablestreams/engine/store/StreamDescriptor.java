@@ -19,6 +19,13 @@ package io.durablestreams.engine.store;
  * @param forkSubOffsetRequested the request's Stream-Fork-Sub-Offset (0 when absent)
  * @param restartable            whether readers may restart on their own after a reset
  *                               ({@code Stream-Restartable}, stream-incarnations extension)
+ * @param retentionAgeSeconds    keep only what was appended in the last that many seconds, or null
+ *                               ({@code Stream-Retention-Age}, retention extension)
+ * @param retentionBytes         keep only the last that many bytes (at append granularity), or null
+ *                               ({@code Stream-Retention-Bytes})
+ * @param initialStart           the first position served at creation: 0, or for a fork the retained
+ *                               start its source had then (nothing below it can be read through the fork)
+ * @param initialSnapshot        the latest snapshot the stream has at creation (a fork's inherited one), or -1
  */
 public record StreamDescriptor(
         String name,
@@ -34,7 +41,16 @@ public record StreamDescriptor(
         long forkPosition,
         String forkOffsetRequested,
         long forkSubOffsetRequested,
-        boolean restartable) {
+        boolean restartable,
+        Long retentionAgeSeconds,
+        Long retentionBytes,
+        long initialStart,
+        long initialSnapshot) {
+
+    /** Whether a retention policy (age or size) applies; snapshots apply to every stream. */
+    public boolean hasRetentionPolicy() {
+        return retentionAgeSeconds != null || retentionBytes != null;
+    }
 
     public boolean isFork() {
         return sourceName != null;

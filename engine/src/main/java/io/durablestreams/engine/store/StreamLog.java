@@ -73,6 +73,50 @@ public interface StreamLog {
      */
     long[] boundariesToBatchEnd(long position);
 
+    // --- retention (docs/extensions/retention.md) ---
+
+    /**
+     * The first position the stream serves: everything before it was given up by retention. Starts
+     * at the descriptor's {@code initialStart}; rises with a stored snapshot entry (to its first
+     * byte) and with {@link #retain}. Durable with what raised it; never falls. May lie below
+     * {@link #base()} (a fork serves its source's bytes from there).
+     */
+    long retainedStart();
+
+    /** Where the latest snapshot entry starts (raised by stored snapshot entries), or -1 without one. */
+    long latestSnapshot();
+
+    /**
+     * Records that positions before {@code position} are no longer served. Called with the stream
+     * lock held, like {@link #append}, with a position above {@link #retainedStart()} and at most
+     * the tail; the future completes once that is durable.
+     *
+     * @throws StorageException if nothing could be written
+     */
+    CompletableFuture<Void> retain(long position);
+
+    /**
+     * Frees the stored bytes that lie wholly below {@code position} (which the caller no longer
+     * reads: at most {@link #retainedStart()}, and below every fork's reads), at the store's
+     * granularity (a file store frees whole segments). Runs on the store's threads; completes with
+     * the number of bytes freed.
+     */
+    CompletableFuture<Long> reclaim(long position);
+
+    /**
+     * The largest append boundary at or below {@code position} in this log's retained range (an
+     * append's start, which is a message boundary), or the lowest position the log still indexes
+     * when there is none.
+     */
+    long appendBoundaryAtOrBefore(long position);
+
+    /**
+     * The end of the longest run of whole appends starting at the boundary {@code from} and ending
+     * at most at {@code limit}, all of them made before {@code millis}; {@code from} when the first
+     * one is younger.
+     */
+    long appendedBefore(long from, long limit, long millis);
+
     /** Records that the stream was deleted while forks still read it (it stays for them). */
     CompletableFuture<Void> markSoftDeleted();
 

@@ -1,5 +1,7 @@
 package io.durablestreams.store.file;
 
+import io.durablestreams.engine.store.StreamDescriptor;
+
 /**
  * Where a stream's durable records ended at some moment, with the writer state they describe.
  * Recovery trusts everything before {@code (segmentBase, logOffset)} and scans only what follows.
@@ -13,9 +15,9 @@ package io.durablestreams.store.file;
  */
 record Checkpoint(long tail, long segmentBase, long logOffset, long lastAccessMillis, WriterState state) {
 
-    /** The state of a stream with no records yet. */
-    static Checkpoint empty(long base, long createdAtMillis) {
-        return new Checkpoint(base, base, 0, createdAtMillis, new WriterState());
+    /** The state of a stream with no records yet, at {@code base}, served from the descriptor's initial start. */
+    static Checkpoint empty(long base, long createdAtMillis, StreamDescriptor d) {
+        return new Checkpoint(base, base, 0, createdAtMillis, new WriterState(d.initialStart(), d.initialSnapshot()));
     }
 
     /** Whether this checkpoint covers more of the record log than {@code other}. */

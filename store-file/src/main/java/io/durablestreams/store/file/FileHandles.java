@@ -105,6 +105,17 @@ final class FileHandles implements AutoCloseable {
         }
     }
 
+    /** Closes the handle of {@code file} (a segment retention frees); a pinned one closes when unpinned. */
+    synchronized void retire(Path file) {
+        Handle h = open.remove(file);
+        if (h != null) {
+            h.retired = true;
+            if (h.pins == 0) {
+                closeQuietly(h);
+            }
+        }
+    }
+
     synchronized int openCount() {
         return open.size();
     }

@@ -129,7 +129,7 @@ public final class FileStorage implements StreamStorage {
         reservedIncarnations = meta == null ? 0 : MetaCodec.storeMeta(meta);
         Path marker = root.resolve(StoreFiles.CLEAN_SHUTDOWN);
         boolean clean = Files.exists(marker);
-        byte[] catalogBody = SealedBlob.read(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC);
+        SealedBlob.Body catalogBody = SealedBlob.readVersioned(root.resolve(StoreFiles.CATALOG), SealedBlob.CATALOG_MAGIC);
         Map<Long, MetaCodec.Entry> catalog = catalogBody == null ? Map.of() : MetaCodec.catalog(catalogBody);
         Path journalDir = Journal.directory(root);
         if (!Files.isDirectory(journalDir)) {
@@ -268,9 +268,9 @@ public final class FileStorage implements StreamStorage {
             return;
         }
         Checkpoint best = entry == null ? null : entry.checkpoint();
-        byte[] cpBody = SealedBlob.read(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC);
+        SealedBlob.Body cpBody = SealedBlob.readVersioned(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC);
         if (cpBody != null) {
-            Checkpoint own = MetaCodec.checkpoint(cpBody);
+            Checkpoint own = MetaCodec.checkpoint(cpBody, d);
             if (best == null || own.isAfter(best) || !best.isAfter(own) && own.lastAccessMillis() > best.lastAccessMillis()) {
                 best = own;
             }
@@ -282,7 +282,7 @@ public final class FileStorage implements StreamStorage {
     }
 
     private static StreamDescriptor readDescriptor(Path dir) throws IOException {
-        byte[] body = SealedBlob.read(dir.resolve(StoreFiles.STREAM_META), SealedBlob.STREAM_MAGIC);
+        SealedBlob.Body body = SealedBlob.readVersioned(dir.resolve(StoreFiles.STREAM_META), SealedBlob.STREAM_MAGIC);
         return body == null ? null : MetaCodec.descriptor(body);
     }
 
@@ -335,7 +335,7 @@ public final class FileStorage implements StreamStorage {
             Path meta = dir.resolve(StoreFiles.STREAM_META);
             Files.write(meta, SealedBlob.seal(SealedBlob.STREAM_MAGIC, MetaCodec.descriptor(d)), StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE);
-            FileStreamLog log = new FileStreamLog(this, d, dir, Checkpoint.empty(d.forkPosition(), d.createdAtMillis()), null);
+            FileStreamLog log = new FileStreamLog(this, d, dir, Checkpoint.empty(d.forkPosition(), d.createdAtMillis(), d), null);
             log.createFiles(List.of(meta, dir, shard));
             logs.put(d.incarnation(), log);
             return log;
@@ -605,7 +605,7 @@ public final class FileStorage implements StreamStorage {
     public long storedBytes() {
         long total = 0;
         for (FileStreamLog log : logs.values()) {
-            total += log.tail() - log.base();
+            total += log.tail() - log.heldFrom();
         }
         return total;
     }

@@ -10,6 +10,7 @@ import io.durablestreams.engine.store.StreamLog;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -56,6 +57,8 @@ final class FileStreamLog implements StreamLog {
     private final WriterState state;
     private LongList messageEnds;
     private LongList batchEnds;
+    /** Append times (running maximum), parallel to {@link #batchEnds}: retention by age. */
+    private LongList batchTimes;
     private Map<Path, FileHandles.Handle> dirtyHandles = new HashMap<>();
     private List<Path> dirtyPaths = new ArrayList<>();
     /** Paths of a new stream (descriptor, directory entries) that the next sync round forces. */
@@ -66,6 +69,8 @@ final class FileStreamLog implements StreamLog {
     private boolean deleted;
 
     private volatile long lastAccessMillis;
+    /** The base of the first segment still on disk (retention frees whole segments below the retained start). */
+    private volatile long heldFrom;
     private volatile boolean checkpointDirty;
     /** The load of the segment list and message index ({@link #ready()}); null until asked for. */
     private volatile CompletableFuture<Void> loading;
@@ -84,6 +89,7 @@ final class FileStreamLog implements StreamLog {
         this.state = at.state();
         this.lastAccessMillis = at.lastAccessMillis();
         this.segmentBases = segmentBases;
+        this.heldFrom = segmentBases == null || segmentBases.size() == 0 ? base : segmentBases.get(0);
     }
 
     /**
@@ -95,6 +101,7 @@ final class FileStreamLog implements StreamLog {
         segmentBases.add(base);
         messageEnds = new LongList();
         batchEnds = new LongList();
+        batchTimes = new LongList();
         loading = DONE;
         pinDirty(StoreFiles.dataFile(dir, base));
         pinDirty(StoreFiles.logFile(dir, base));
@@ -146,7 +153,8 @@ final class FileStreamLog implements StreamLog {
                 }
                 int crc = crc32c(data);
                 LogRecord r = new LogRecord(RecordFormat.TYPE_APPEND, tail, data.length, crc, entry.messageEnds(),
-                        entry.producer(), entry.streamSeq(), entry.close());
+                        entry.producer(), entry.streamSeq(), entry.close(), entry.snapshot() && data.length > 0,
+                        data.length > 0 ? Math.max(0, entry.appendedAtMillis()) : -1, -1);
                 write(data, r, true);
             } catch (IOException e) {
                 return failWrite("append of " + data.length + " bytes at position " + tail, e);
@@ -157,20 +165,126 @@ final class FileStreamLog implements StreamLog {
 
     @Override
     public CompletableFuture<Void> markSoftDeleted() {
+        return mark(RecordFormat.TYPE_SOFT_DELETE, -1, "soft-delete record");
+    }
+
+    /** A TYPE 3 record, journaled and acknowledged like an append: the retained start is durable with it. */
+    @Override
+    public CompletableFuture<Void> retain(long position) {
+        return mark(RecordFormat.TYPE_RETAIN, position, "retained-start record (" + position + ")");
+    }
+
+    private CompletableFuture<Void> mark(byte type, long retainedStart, String what) {
         synchronized (this) {
             RuntimeException refused = refusal();
             if (refused != null) {
                 return store.committer().submit(this, refused);
             }
             try {
-                write(new byte[0], new LogRecord(RecordFormat.TYPE_SOFT_DELETE, tail, 0, crc32c(new byte[0]),
-                        new int[0], null, null, false), true);
+                write(new byte[0], LogRecord.marker(type, tail, retainedStart), true);
             } catch (IOException e) {
-                return failWrite("soft-delete record at position " + tail, e);
+                return failWrite(what + " at position " + tail, e);
             }
             return store.committer().submit(this, null);
         }
     }
+
+    @Override
+    public synchronized long retainedStart() {
+        return state.retainedStart;
+    }
+
+    @Override
+    public synchronized long latestSnapshot() {
+        return state.latestSnapshot;
+    }
+
+    /** The base of the first segment still on disk. */
+    long heldFrom() {
+        return heldFrom;
+    }
+
+    /**
+     * Frees the segments that lie wholly below {@code position}, on an I/O thread (never the active
+     * one, never a file rewritten in place). The retained start is already durable (a TYPE 3 record,
+     * or the snapshot append) when the engine asks. Steps: 1. force this log and write its
+     * checkpoint, which then covers every segment about to go (if we crash here, nothing is lost:
+     * recovery starts at that checkpoint and never needs the records of a freed segment);
+     * 2. drop them from the segment list and the index, close their handles; 3. delete each
+     * segment's {@code .data}, then its {@code .log} (if we crash here, a half-deleted segment lies
+     * below the checkpoint: recovery lists it without reading it, nothing reads below the retained
+     * start, and the next retention round deletes it again); 4. force the directory.
+     */
+    @Override
+    public CompletableFuture<Long> reclaim(long position) {
+        return ready().thenCompose(v -> store.onIo(() -> {
+            try {
+                return reclaimNow(position);
+            } catch (IOException e) {
+                throw store.failures().classify("freeing reclaimed segments of stream " + describe(), e);
+            }
+        }));
+    }
+
+    private long reclaimNow(long position) throws IOException {
+        List<Long> doomed = new ArrayList<>();
+        synchronized (this) {
+            if (deleted) {
+                return 0;
+            }
+            LongList segs = segments();
+            for (int i = 0; i + 1 < segs.size() && segs.get(i + 1) <= Math.min(position, state.retainedStart); i++) {
+                doomed.add(segs.get(i));
+            }
+            if (doomed.isEmpty()) {
+                return 0;
+            }
+        }
+        if (checkpoint() != CheckpointOutcome.WRITTEN) {
+            throw new IOException("the checkpoint that must cover the freed segments could not be written");
+        }
+        long end;
+        synchronized (this) {
+            if (deleted) {
+                return 0;
+            }
+            LongList segs = segments();
+            end = segs.get(doomed.size());
+            LongList kept = new LongList();
+            for (int i = doomed.size(); i < segs.size(); i++) {
+                kept.add(segs.get(i));
+            }
+            segmentBases = kept;
+            heldFrom = end;
+            if (messageEnds != null) {
+                int batches = batchEnds.floorIndex(end) + 1;
+                batchEnds.removeFirst(batches);
+                batchTimes.removeFirst(batches);
+                messageEnds.removeFirst(messageEnds.floorIndex(end) + 1);
+            }
+        }
+        long freed = 0;
+        for (long b : doomed) {
+            Path data = StoreFiles.dataFile(dir, b);
+            Path log = StoreFiles.logFile(dir, b);
+            store.handles().retire(data);
+            store.handles().retire(log);
+            freed += sizeOrZero(data);
+            Files.deleteIfExists(data);
+            Files.deleteIfExists(log);
+        }
+        Fsync.directory(dir);
+        return freed;
+    }
+
+    private static long sizeOrZero(Path file) throws IOException {
+        try {
+            return Files.size(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return 0;
+        }
+    }
+
 
     @Override
     public synchronized CompletableFuture<Void> sync() {
@@ -182,8 +296,7 @@ final class FileStreamLog implements StreamLog {
      * in-memory view only when all succeeded.
      */
     private void write(byte[] data, LogRecord r, boolean journal) throws IOException {
-        ByteBuffer frame = RecordFormat.encode(r.type(), r.position(), r.payloadLength(), r.payloadCrc(),
-                r.messageEnds(), r.producer(), r.streamSeq(), r.close());
+        ByteBuffer frame = RecordFormat.encode(r);
         int frameLength = frame.remaining();
         if (data.length > 0) {
             writeFully(pinDirty(StoreFiles.dataFile(dir, activeBase)).channel, ByteBuffer.wrap(data), tail - activeBase);
@@ -198,7 +311,7 @@ final class FileStreamLog implements StreamLog {
         logEnd += frameLength;
         state.apply(r);
         if (messageEnds != null) {
-            index(r, messageEnds, batchEnds);
+            index(r, messageEnds, batchEnds, batchTimes);
         }
     }
 
@@ -216,6 +329,9 @@ final class FileStreamLog implements StreamLog {
         }
         if (replayGap) {
             return false;
+        }
+        if (segmentBase < heldFrom) {
+            return false; // a segment retention freed after a checkpoint covered it
         }
         if (segmentBase < activeBase || segmentBase == activeBase && logOffset < logEnd) {
             pinDirty(StoreFiles.dataFile(dir, segmentBase));
@@ -390,11 +506,11 @@ final class FileStreamLog implements StreamLog {
         }
         List<long[]> parts = new ArrayList<>();
         synchronized (this) {
-            if (from < base || to > tail) {
-                throw new IllegalArgumentException("read [" + from + ", " + to + ") of stream " + describe()
-                        + " outside [" + base + ", " + tail + "]");
-            }
             LongList segs = segments();
+            if (from < heldFrom || to > tail) {
+                throw new IllegalArgumentException("read [" + from + ", " + to + ") of stream " + describe()
+                        + " outside [" + heldFrom + ", " + tail + "] (retention freed what lies before " + heldFrom + ")");
+            }
             for (int i = Math.max(0, segs.floorIndex(from)); i < segs.size() && segs.get(i) < to; i++) {
                 long segEnd = i + 1 < segs.size() ? segs.get(i + 1) : Long.MAX_VALUE;
                 long lo = Math.max(from, segs.get(i));
@@ -414,10 +530,10 @@ final class FileStreamLog implements StreamLog {
     @Override
     public FileSlice fileSlice(long from, long to) {
         synchronized (this) {
-            if (from >= to || from < base || to > tail) {
+            LongList segs = segments();
+            if (from >= to || from < heldFrom || to > tail) {
                 return null;
             }
-            LongList segs = segments();
             int i = Math.max(0, segs.floorIndex(from));
             long segEnd = i + 1 < segs.size() ? segs.get(i + 1) : Long.MAX_VALUE;
             if (to > segEnd) {
@@ -459,7 +575,19 @@ final class FileStreamLog implements StreamLog {
 
     @Override
     public synchronized boolean isMessageBoundary(long position) {
-        return MessageIndex.isBoundary(messageEnds(), base, position);
+        return MessageIndex.isBoundary(messageEnds(), heldFrom, position);
+    }
+
+    @Override
+    public synchronized long appendBoundaryAtOrBefore(long position) {
+        messageEnds();
+        return MessageIndex.boundaryAtOrBefore(batchEnds, heldFrom, position);
+    }
+
+    @Override
+    public synchronized long appendedBefore(long from, long limit, long millis) {
+        messageEnds();
+        return MessageIndex.appendedBefore(batchEnds, batchTimes, from, limit, millis);
     }
 
     @Override
@@ -500,6 +628,7 @@ final class FileStreamLog implements StreamLog {
     private LongList segments() {
         if (segmentBases == null) {
             segmentBases = listSegments(activeBase);
+            heldFrom = segmentBases.size() > 0 ? segmentBases.get(0) : base;
         }
         return segmentBases;
     }
@@ -545,9 +674,11 @@ final class FileStreamLog implements StreamLog {
                 if (activeBase == active && logEnd == end) {
                     if (segmentBases == null) {
                         segmentBases = segs;
+                        heldFrom = segs.size() > 0 ? segs.get(0) : base;
                     }
                     messageEnds = index.messageEnds;
                     batchEnds = index.batchEnds;
+                    batchTimes = index.batchTimes;
                 } else {
                     messageEnds();
                 }
@@ -565,11 +696,12 @@ final class FileStreamLog implements StreamLog {
             Index index = scan(segments(), activeBase, logEnd);
             messageEnds = index.messageEnds;
             batchEnds = index.batchEnds;
+            batchTimes = index.batchTimes;
         }
         return messageEnds;
     }
 
-    private record Index(LongList messageEnds, LongList batchEnds) {}
+    private record Index(LongList messageEnds, LongList batchEnds, LongList batchTimes) {}
 
     private static LongList copy(LongList list) {
         LongList out = new LongList();
@@ -581,7 +713,7 @@ final class FileStreamLog implements StreamLog {
 
     /** Reads the records of {@code segments}, the active one up to {@code activeEnd}. */
     private Index scan(LongList segments, long active, long activeEnd) {
-        Index index = new Index(new LongList(), new LongList());
+        Index index = new Index(new LongList(), new LongList(), new LongList());
         try {
             for (int i = 0; i < segments.size(); i++) {
                 Path file = StoreFiles.logFile(dir, segments.get(i));
@@ -603,7 +735,7 @@ final class FileStreamLog implements StreamLog {
         RecordReader reader = new RecordReader(channel, 0, limit);
         try {
             for (LogRecord r = reader.next(); r != null; r = reader.next()) {
-                index(r, index.messageEnds, index.batchEnds);
+                index(r, index.messageEnds, index.batchEnds, index.batchTimes);
             }
         } catch (RecordFormat.CorruptFrameException e) {
             throw new IOException("record log " + file + " is corrupt at byte " + reader.offset()
@@ -611,7 +743,7 @@ final class FileStreamLog implements StreamLog {
         }
     }
 
-    private static void index(LogRecord r, LongList messageEnds, LongList batchEnds) {
+    private static void index(LogRecord r, LongList messageEnds, LongList batchEnds, LongList batchTimes) {
         if (r.payloadLength() == 0) {
             return;
         }
@@ -619,6 +751,9 @@ final class FileStreamLog implements StreamLog {
             messageEnds.add(r.position() + end);
         }
         batchEnds.add(r.end());
+        // records from before retention carry no time: they count as old
+        long time = Math.max(0, r.appendedAtMillis());
+        batchTimes.add(batchTimes.size() == 0 ? time : Math.max(batchTimes.last(), time));
     }
 
     /** Whether something changed since the last checkpoint. */
@@ -635,10 +770,16 @@ final class FileStreamLog implements StreamLog {
             return true;
         }
         checkpointDirty = false;
+        return checkpoint() != CheckpointOutcome.FORCE_FAILED;
+    }
+
+    private enum CheckpointOutcome { WRITTEN, FORCE_FAILED, WRITE_FAILED }
+
+    private CheckpointOutcome checkpoint() {
         Checkpoint cp;
         synchronized (this) {
             if (deleted) {
-                return true;
+                return CheckpointOutcome.WRITTEN;
             }
             cp = snapshot();
         }
@@ -646,17 +787,18 @@ final class FileStreamLog implements StreamLog {
             forceDirty();
         } catch (IOException e) {
             store.failures().fsyncFailed("fsync for the checkpoint of stream " + describe(), e);
-            return false;
+            return CheckpointOutcome.FORCE_FAILED;
         }
         try {
             SealedBlob.writeAtomically(dir.resolve(StoreFiles.CHECKPOINT), SealedBlob.CHECKPOINT_MAGIC, MetaCodec.checkpoint(cp), false);
+            return CheckpointOutcome.WRITTEN;
         } catch (IOException e) {
             if (!isDeleted()) { // else its directory was renamed away under the write
                 checkpointDirty = true;
                 LOG.log(System.Logger.Level.WARNING, "checkpoint of stream " + describe() + " failed; will retry", e);
             }
+            return CheckpointOutcome.WRITE_FAILED;
         }
-        return true;
     }
 
     /** The state of this log now. Durable only once {@link #forceDirty()} has run after it. */

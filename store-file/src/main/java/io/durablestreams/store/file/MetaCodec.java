@@ -18,13 +18,16 @@ import java.util.Map;
  * <pre>
  * descriptor: name, incarnation(8), contentType, ttlSeconds?(8), expiresAt?, ttlRequested?(8),
  *             expiresAtRequested?, createdAtMillis(8), sourceName?, sourceIncarnation(8),
- *             forkPosition(8), forkOffsetRequested?, forkSubOffsetRequested(8), restartable(1)
+ *             forkPosition(8), forkOffsetRequested?, forkSubOffsetRequested(8), restartable(1),
+ *             [v2] retentionAgeSeconds?(8), retentionBytes?(8), initialStart(8), initialSnapshot(8)
  * checkpoint: tail(8), segmentBase(8), logOffset(8), lastAccessMillis(8), flags(1: closed, softDeleted),
- *             closedBy?(id, epoch(8), seq(8)), lastStreamSeq?, producerCount(4), {id, epoch(8), lastSeq(8)}*
+ *             closedBy?(id, epoch(8), seq(8)), lastStreamSeq?, producerCount(4), {id, epoch(8), lastSeq(8)}*,
+ *             [v2] retainedStart(8), latestSnapshot(8)
  * catalog:    count(4), {descriptor, checkpoint}*
  * store meta: reservedIncarnations(8)
  * </pre>
- * ("?" = one presence byte, then the value when 1.)
+ * ("?" = one presence byte, then the value when 1; "[v2]" fields are in blobs of {@link SealedBlob} version 2
+ * only: a version 1 body reads as a stream without retention, served from its base.)
  */
 final class MetaCodec {
     private MetaCodec() {}
@@ -36,16 +39,16 @@ final class MetaCodec {
         return encode(out -> writeDescriptor(out, d));
     }
 
-    static StreamDescriptor descriptor(byte[] body) throws IOException {
-        return readDescriptor(input(body));
+    static StreamDescriptor descriptor(SealedBlob.Body body) throws IOException {
+        return readDescriptor(input(body.bytes()), body.version());
     }
 
     static byte[] checkpoint(Checkpoint c) {
         return encode(out -> writeCheckpoint(out, c));
     }
 
-    static Checkpoint checkpoint(byte[] body) throws IOException {
-        return readCheckpoint(input(body));
+    static Checkpoint checkpoint(SealedBlob.Body body, StreamDescriptor d) throws IOException {
+        return readCheckpoint(input(body.bytes()), body.version(), d);
     }
 
     static byte[] catalog(Iterable<Entry> entries, int count) {
@@ -58,13 +61,13 @@ final class MetaCodec {
         });
     }
 
-    static Map<Long, Entry> catalog(byte[] body) throws IOException {
-        DataInputStream in = input(body);
+    static Map<Long, Entry> catalog(SealedBlob.Body body) throws IOException {
+        DataInputStream in = input(body.bytes());
         int count = in.readInt();
         Map<Long, Entry> out = new HashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
-            StreamDescriptor d = readDescriptor(in);
-            out.put(d.incarnation(), new Entry(d, readCheckpoint(in)));
+            StreamDescriptor d = readDescriptor(in, body.version());
+            out.put(d.incarnation(), new Entry(d, readCheckpoint(in, body.version(), d)));
         }
         return out;
     }
@@ -110,13 +113,31 @@ final class MetaCodec {
         writeNullableString(out, d.forkOffsetRequested());
         out.writeLong(d.forkSubOffsetRequested());
         out.writeBoolean(d.restartable());
+        writeNullableLong(out, d.retentionAgeSeconds());
+        writeNullableLong(out, d.retentionBytes());
+        out.writeLong(d.initialStart());
+        out.writeLong(d.initialSnapshot());
     }
 
-    private static StreamDescriptor readDescriptor(DataInputStream in) throws IOException {
-        return new StreamDescriptor(readString(in), in.readLong(), readString(in), readNullableLong(in),
-                readNullableString(in), readNullableLong(in), readNullableString(in), in.readLong(),
-                readNullableString(in), in.readLong(), in.readLong(), readNullableString(in), in.readLong(),
-                in.readBoolean());
+    private static StreamDescriptor readDescriptor(DataInputStream in, short version) throws IOException {
+        String name = readString(in);
+        long incarnation = in.readLong();
+        String contentType = readString(in);
+        Long ttl = readNullableLong(in);
+        String expiresAt = readNullableString(in);
+        Long ttlRequested = readNullableLong(in);
+        String expiresAtRequested = readNullableString(in);
+        long createdAt = in.readLong();
+        String sourceName = readNullableString(in);
+        long sourceIncarnation = in.readLong();
+        long forkPosition = in.readLong();
+        String forkOffsetRequested = readNullableString(in);
+        long forkSubOffsetRequested = in.readLong();
+        boolean restartable = in.readBoolean();
+        boolean v2 = version >= 2;
+        return new StreamDescriptor(name, incarnation, contentType, ttl, expiresAt, ttlRequested, expiresAtRequested, createdAt,
+                sourceName, sourceIncarnation, forkPosition, forkOffsetRequested, forkSubOffsetRequested, restartable,
+                v2 ? readNullableLong(in) : null, v2 ? readNullableLong(in) : null, v2 ? in.readLong() : 0, v2 ? in.readLong() : -1);
     }
 
     private static void writeCheckpoint(DataOutputStream out, Checkpoint c) throws IOException {
@@ -139,9 +160,11 @@ final class MetaCodec {
             out.writeLong(p.getValue()[0]);
             out.writeLong(p.getValue()[1]);
         }
+        out.writeLong(s.retainedStart);
+        out.writeLong(s.latestSnapshot);
     }
 
-    private static Checkpoint readCheckpoint(DataInputStream in) throws IOException {
+    private static Checkpoint readCheckpoint(DataInputStream in, short version, StreamDescriptor d) throws IOException {
         long tail = in.readLong();
         long segmentBase = in.readLong();
         long logOffset = in.readLong();
@@ -154,7 +177,10 @@ final class MetaCodec {
         for (int i = 0; i < n; i++) {
             producers.put(readString(in), new long[] {in.readLong(), in.readLong()});
         }
-        WriterState s = new WriterState(producers, lastSeq, (flags & 1) != 0, closedBy, (flags & 2) != 0);
+        boolean v2 = version >= 2;
+        long retainedStart = v2 ? in.readLong() : d.initialStart();
+        long latestSnapshot = v2 ? in.readLong() : d.initialSnapshot();
+        WriterState s = new WriterState(producers, lastSeq, (flags & 1) != 0, closedBy, (flags & 2) != 0, retainedStart, latestSnapshot);
         return new Checkpoint(tail, segmentBase, logOffset, lastAccess, s);
     }
 

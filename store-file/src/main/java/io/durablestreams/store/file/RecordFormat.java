@@ -14,8 +14,10 @@ import java.util.zip.CRC32C;
  *  0      4     FRAME_LENGTH    bytes of the whole frame, this field included
  *  4      4     FRAME_CRC       CRC32C of bytes [8, FRAME_LENGTH)
  *  8      1     VERSION         {@value #VERSION}
- *  9      1     TYPE            {@value #TYPE_APPEND} = append (data and/or close), {@value #TYPE_SOFT_DELETE} = soft delete
- * 10      1     FLAGS           bit 0 close, bit 1 producer present, bit 2 Stream-Seq present
+ *  9      1     TYPE            {@value #TYPE_APPEND} = append (data and/or close), {@value #TYPE_SOFT_DELETE} = soft delete,
+ *                               {@value #TYPE_RETAIN} = retained start (retention: positions before it are no longer served)
+ * 10      1     FLAGS           bit 0 close, bit 1 producer present, bit 2 Stream-Seq present, bit 3 snapshot,
+ *                               bit 4 append time present, bit 5 retained start present
  * 11      1     reserved        0
  * 12      8     POSITION        stream position of the payload's first byte
  * 20      4     PAYLOAD_LENGTH  payload bytes, stored in the data file at POSITION - segment base
@@ -24,7 +26,15 @@ import java.util.zip.CRC32C;
  * 32      4n    MESSAGE_ENDS    exclusive end of each message, relative to POSITION, ascending
  *  then, if FLAGS bit 1:  4 ID_LENGTH, ID_LENGTH bytes producer id (UTF-8), 8 EPOCH, 8 SEQ
  *  then, if FLAGS bit 2:  4 SEQ_LENGTH, SEQ_LENGTH bytes Stream-Seq (UTF-8)
+ *  then, if FLAGS bit 4:  8 APPEND_MILLIS  when the append was accepted (retention by age)
+ *  then, if FLAGS bit 5:  8 RETAINED_START  (TYPE {@value #TYPE_RETAIN}) the stream's new first served position
  * </pre>
+ *
+ * <p>Retention (docs/extensions/retention.md) added bits 3–5 and TYPE {@value #TYPE_RETAIN} without a
+ * new VERSION: older records never set them and read the same. A snapshot append (bit 3) makes its
+ * POSITION the stream's retained start once it is stored; a TYPE {@value #TYPE_RETAIN} record (POSITION:
+ * the tail, so it continues the log like any record; no payload) raises it to RETAINED_START. Both are
+ * rebuilt by replaying records on top of a checkpoint, like the rest of the writer state.
  *
  * <p>Why two checksums: the payload lives in a separate data file so reads can serve it
  * directly (later: {@code FileRegion}/sendfile), so the record cannot checksum it inline.
@@ -37,6 +47,7 @@ final class RecordFormat {
     static final byte VERSION = 1;
     static final byte TYPE_APPEND = 1;
     static final byte TYPE_SOFT_DELETE = 2;
+    static final byte TYPE_RETAIN = 3;
 
     static final int FRAME_LENGTH_OFFSET = 0;
     static final int FRAME_LENGTH_LENGTH = 4;
@@ -65,6 +76,9 @@ final class RecordFormat {
     static final int FLAG_CLOSE = 1;
     static final int FLAG_PRODUCER = 1 << 1;
     static final int FLAG_STREAM_SEQ = 1 << 2;
+    static final int FLAG_SNAPSHOT = 1 << 3;
+    static final int FLAG_TIME = 1 << 4;
+    static final int FLAG_RETAINED = 1 << 5;
 
     /**
      * Largest frame recovery accepts: {@value} bytes. A length field beyond it can only be
@@ -77,12 +91,27 @@ final class RecordFormat {
     /** Encodes a record; {@code payloadCrc} is the CRC32C of the payload bytes. */
     static ByteBuffer encode(byte type, long position, int payloadLength, int payloadCrc, int[] messageEnds,
                              ProducerTuple producer, String streamSeq, boolean close) {
+        return encode(new LogRecord(type, position, payloadLength, payloadCrc, messageEnds, producer, streamSeq, close, false, -1, -1));
+    }
+
+    /** Encodes {@code r}. */
+    static ByteBuffer encode(LogRecord r) {
+        ProducerTuple producer = r.producer();
+        int[] messageEnds = r.messageEnds();
         byte[] id = producer == null ? null : producer.id().getBytes(StandardCharsets.UTF_8);
-        byte[] seq = streamSeq == null ? null : streamSeq.getBytes(StandardCharsets.UTF_8);
+        byte[] seq = r.streamSeq() == null ? null : r.streamSeq().getBytes(StandardCharsets.UTF_8);
+        boolean time = r.appendedAtMillis() >= 0;
+        boolean retained = r.retainedStart() >= 0;
         int length = HEADER_LENGTH + 4 * messageEnds.length
                 + (id == null ? 0 : 4 + id.length + 16)
-                + (seq == null ? 0 : 4 + seq.length);
-        int flags = (close ? FLAG_CLOSE : 0) | (id != null ? FLAG_PRODUCER : 0) | (seq != null ? FLAG_STREAM_SEQ : 0);
+                + (seq == null ? 0 : 4 + seq.length)
+                + (time ? 8 : 0) + (retained ? 8 : 0);
+        int flags = (r.close() ? FLAG_CLOSE : 0) | (id != null ? FLAG_PRODUCER : 0) | (seq != null ? FLAG_STREAM_SEQ : 0)
+                | (r.snapshot() ? FLAG_SNAPSHOT : 0) | (time ? FLAG_TIME : 0) | (retained ? FLAG_RETAINED : 0);
+        byte type = r.type();
+        long position = r.position();
+        int payloadLength = r.payloadLength();
+        int payloadCrc = r.payloadCrc();
         ByteBuffer b = ByteBuffer.allocate(length);
         b.putInt(length).putInt(0).put(VERSION).put(type).put((byte) flags).put((byte) 0)
                 .putLong(position).putInt(payloadLength).putInt(payloadCrc).putInt(messageEnds.length);
@@ -94,6 +123,12 @@ final class RecordFormat {
         }
         if (seq != null) {
             b.putInt(seq.length).put(seq);
+        }
+        if (time) {
+            b.putLong(r.appendedAtMillis());
+        }
+        if (retained) {
+            b.putLong(r.retainedStart());
         }
         b.putInt(FRAME_CRC_OFFSET, frameCrc(b.array(), length));
         return b.flip();
@@ -137,7 +172,7 @@ final class RecordFormat {
             int payloadLength = b.getInt();
             int payloadCrc = b.getInt();
             int count = b.getInt();
-            if (type != TYPE_APPEND && type != TYPE_SOFT_DELETE || position < 0 || payloadLength < 0
+            if (type != TYPE_APPEND && type != TYPE_SOFT_DELETE && type != TYPE_RETAIN || position < 0 || payloadLength < 0
                     || count < 0 || count > (frameLength - HEADER_LENGTH) / 4) {
                 throw new CorruptFrameException("inconsistent header: type " + type + ", position " + position
                         + ", payload length " + payloadLength + ", message count " + count);
@@ -152,10 +187,16 @@ final class RecordFormat {
                 producer = new ProducerTuple(id, b.getLong(), b.getLong());
             }
             String seq = (flags & FLAG_STREAM_SEQ) != 0 ? string(b) : null;
+            long appendedAt = (flags & FLAG_TIME) != 0 ? b.getLong() : -1;
+            long retainedStart = (flags & FLAG_RETAINED) != 0 ? b.getLong() : -1;
             if (b.position() != frameLength) {
                 throw new CorruptFrameException("frame of " + frameLength + " bytes has " + (frameLength - b.position()) + " trailing bytes");
             }
-            return new LogRecord(type, position, payloadLength, payloadCrc, ends, producer, seq, (flags & FLAG_CLOSE) != 0);
+            if (type == TYPE_RETAIN && (retainedStart < 0 || retainedStart > position)) {
+                throw new CorruptFrameException("retained start " + retainedStart + " outside [0, " + position + "]");
+            }
+            return new LogRecord(type, position, payloadLength, payloadCrc, ends, producer, seq, (flags & FLAG_CLOSE) != 0,
+                    (flags & FLAG_SNAPSHOT) != 0, appendedAt, retainedStart);
         } catch (RuntimeException e) {
             throw new CorruptFrameException("malformed frame of " + frameLength + " bytes: " + e);
         }

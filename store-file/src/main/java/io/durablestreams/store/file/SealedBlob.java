@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * offset  size  field
  *  0      4     MAGIC         identifies the kind of file
- *  4      2     VERSION       {@value #VERSION}
+ *  4      2     VERSION       {@value #VERSION} (1 is still read: bodies before retention)
  *  6      4     BODY_LENGTH   n
  * 10      n     BODY          see {@link MetaCodec}
  * 10+n    4     CRC           CRC32C of bytes [0, 10+n)
@@ -27,7 +27,8 @@ import java.util.zip.CRC32C;
  * rebuildable (checkpoint, catalog) or written before its stream could be acknowledged (meta).
  */
 final class SealedBlob {
-    static final short VERSION = 1;
+    /** Version 2: stream descriptors and checkpoints carry retention (see {@link MetaCodec}). */
+    static final short VERSION = 2;
     static final int STORE_MAGIC = 0x44535354;      // "DSST"
     static final int STREAM_MAGIC = 0x4453534d;     // "DSSM"
     static final int CHECKPOINT_MAGIC = 0x44534350; // "DSCP"
@@ -47,8 +48,17 @@ final class SealedBlob {
         return b.array();
     }
 
+    /** A blob's body and the version it was written with. */
+    record Body(short version, byte[] bytes) {}
+
     /** The body of the blob at {@code file}, or null when it is missing, torn or of another kind. */
     static byte[] read(Path file, int magic) throws IOException {
+        Body b = readVersioned(file, magic);
+        return b == null ? null : b.bytes();
+    }
+
+    /** The body of the blob at {@code file} with its version, or null when it is missing, torn or of another kind. */
+    static Body readVersioned(Path file, int magic) throws IOException {
         byte[] all;
         try {
             all = Files.readAllBytes(file);
@@ -60,7 +70,8 @@ final class SealedBlob {
         }
         ByteBuffer b = ByteBuffer.wrap(all);
         int bodyLength = b.getInt(6);
-        if (b.getInt(0) != magic || b.getShort(4) != VERSION || bodyLength != all.length - HEADER_LENGTH - CRC_LENGTH) {
+        short version = b.getShort(4);
+        if (b.getInt(0) != magic || version < 1 || version > VERSION || bodyLength != all.length - HEADER_LENGTH - CRC_LENGTH) {
             return null;
         }
         CRC32C crc = new CRC32C();
@@ -70,7 +81,7 @@ final class SealedBlob {
         }
         byte[] body = new byte[bodyLength];
         System.arraycopy(all, HEADER_LENGTH, body, 0, bodyLength);
-        return body;
+        return new Body(version, body);
     }
 
     /**

@@ -41,7 +41,9 @@ final class StreamRecovery {
             cp = null;
         }
         if (cp == null) {
-            cp = Checkpoint.empty(base, checkpoint == null ? d.createdAtMillis() : checkpoint.lastAccessMillis());
+            // without a checkpoint the records are read from the base: a first segment that is missing was never forced
+            // (the journal restores it). Retention frees segments only after a checkpoint covered them (FileStreamLog#reclaim).
+            cp = Checkpoint.empty(base, checkpoint == null ? d.createdAtMillis() : checkpoint.lastAccessMillis(), d);
         }
         long tail = cp.tail();
         long logEnd = cp.logOffset();

@@ -78,8 +78,8 @@ class FileStorageRecoveryTest {
         FileStorage store = new FileStorage(config(dir));
         StreamLog log = store.createLog(descriptor(store, "a/b c?ü")).join();
         log.append(produced("hello ", "p1", 3, 0)).join();
-        log.append(new AppendEntry("world".getBytes(StandardCharsets.UTF_8), new int[] {5}, null, "seq-9", false)).join();
-        log.append(new AppendEntry(new byte[0], new int[0], new ProducerTuple("p1", 3, 1), null, true)).join();
+        log.append(new AppendEntry("world".getBytes(StandardCharsets.UTF_8), new int[] {5}, null, "seq-9", false, false, 0)).join();
+        log.append(new AppendEntry(new byte[0], new int[0], new ProducerTuple("p1", 3, 1), null, true, false, 0)).join();
         log.touched(123_456L);
         if (clean) {
             store.close();
@@ -353,7 +353,7 @@ class FileStorageRecoveryTest {
         StreamLog source = store.createLog(src).join();
         source.append(text("abcdef")).join();
         StreamDescriptor fork = new StreamDescriptor("fork", store.nextIncarnation().join(), "text/plain", null, null, null, null,
-                1L, "src", src.incarnation(), 4, null, 0, true);
+                1L, "src", src.incarnation(), 4, null, 0, true, null, null, 0, -1);
         StreamLog forkLog = store.createLog(fork).join();
         forkLog.append(text("XY")).join();
         store.abandon();

@@ -136,7 +136,7 @@ class PowerLossTest {
             for (RecoveredStream r : recovered.values()) {
                 String before = readAll(r.log());
                 if (!r.closed()) {
-                    r.log().append(new AppendEntry("after;".getBytes(StandardCharsets.UTF_8), new int[] {6}, null, null, false)).join();
+                    r.log().append(new AppendEntry("after;".getBytes(StandardCharsets.UTF_8), new int[] {6}, null, null, false, false, 0)).join();
                     before += "after;";
                 }
                 expected.put(r.descriptor().name(), before);
@@ -203,6 +203,6 @@ class PowerLossTest {
 
     private static AppendEntry entry(String payload, String producer, long seq, boolean close) {
         byte[] b = payload.getBytes(StandardCharsets.UTF_8);
-        return new AppendEntry(b, b.length == 0 ? new int[0] : new int[] {b.length}, new ProducerTuple(producer, 0, seq), null, close);
+        return new AppendEntry(b, b.length == 0 ? new int[0] : new int[] {b.length}, new ProducerTuple(producer, 0, seq), null, close, false, 0);
     }
 }

@@ -59,7 +59,7 @@ public final class StartupBenchmark {
         List<MetaCodec.Entry> entries = new ArrayList<>(count);
         for (long inc = 1; inc <= count; inc++) {
             StreamDescriptor d = new StreamDescriptor("bench/stream-" + inc, inc, "application/json", null, null, null, null,
-                    1_000L, null, 0, 0, null, 0, false);
+                    1_000L, null, 0, 0, null, 0, false, null, null, 0, -1);
             Path streamDir = StoreFiles.streamDir(dir, inc);
             Files.createDirectories(streamDir);
             Files.write(streamDir.resolve(StoreFiles.STREAM_META), SealedBlob.seal(SealedBlob.STREAM_MAGIC, MetaCodec.descriptor(d)));
@@ -70,7 +70,7 @@ public final class StartupBenchmark {
                     new int[] {payload.length}, new ProducerTuple("p", 0, 0), null, false);
             Files.write(StoreFiles.dataFile(streamDir, 0), payload);
             Files.write(StoreFiles.logFile(streamDir, 0), frame.array());
-            WriterState state = new WriterState();
+            WriterState state = new WriterState(0, -1);
             state.producers.put("p", new long[] {0, 0});
             entries.add(new MetaCodec.Entry(d, new Checkpoint(payload.length, 0, frame.limit(), 1_000L, state)));
         }

@@ -25,17 +25,17 @@ final class StoreFixture {
 
     static StreamDescriptor descriptor(FileStorage store, String name) {
         return new StreamDescriptor(name, store.nextIncarnation().join(), "text/plain", null, null, null, null, 1_000L,
-                null, 0, 0, null, 0, false);
+                null, 0, 0, null, 0, false, null, null, 0, -1);
     }
 
     static AppendEntry text(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return new AppendEntry(b, new int[] {b.length}, null, null, false);
+        return new AppendEntry(b, new int[] {b.length}, null, null, false, false, 0);
     }
 
     static AppendEntry produced(String s, String producerId, long epoch, long seq) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return new AppendEntry(b, new int[] {b.length}, new ProducerTuple(producerId, epoch, seq), null, false);
+        return new AppendEntry(b, new int[] {b.length}, new ProducerTuple(producerId, epoch, seq), null, false, false, 0);
     }
 
     static String readAll(StreamLog log) {

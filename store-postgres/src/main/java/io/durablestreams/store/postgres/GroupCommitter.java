@@ -227,10 +227,10 @@ final class GroupCommitter implements AutoCloseable {
             // another node's creation committed first (after our lock found no row)
             throw new SQLException("stream " + d.name() + " created concurrently", "40001");
         }
-        rows.put(d.name(), new StreamRow(d, false, tail, e.close(), null, null, cr.nowMillis(), 0));
+        rows.put(d.name(), new StreamRow(d, false, tail, e.close(), null, null, cr.nowMillis(), 0, d.initialStart(), d.initialSnapshot()));
         if (e.hasData()) {
             chunks.add(new StreamTables.PendingChunk(d.name(), d.incarnation(),
-                    new ChunkRow(base, tail, PostgresStorage.messageEnds(e), e.data())));
+                    new ChunkRow(base, tail, PostgresStorage.messageEnds(e), e.data()), e.appendedAtMillis()));
         }
         changed.add(d.name());
         outcomes.afterCommit.add(() -> {
@@ -282,11 +282,14 @@ final class GroupCommitter implements AutoCloseable {
         long end = start + e.data().length;
         if (e.hasData()) {
             ChunkRow chunk = new ChunkRow(start, end, PostgresStorage.messageEnds(e), e.data());
-            chunks.add(new StreamTables.PendingChunk(log.name(), log.incarnation(), chunk));
+            chunks.add(new StreamTables.PendingChunk(log.name(), log.incarnation(), chunk, e.appendedAtMillis()));
             outcomes.afterCommit.add(() -> log.cache(chunk));
         }
         StreamRow next = row.withWrite(end, row.closed() || e.close(), e.close() ? p : row.closedBy(),
                 e.streamSeq() != null ? e.streamSeq() : row.lastStreamSeq());
+        if (e.snapshot() && e.hasData()) {
+            next = next.withSnapshot(start);
+        }
         rows.put(log.name(), next);
         updated.put(log.name(), next);
         if (p != null) {
@@ -296,8 +299,10 @@ final class GroupCommitter implements AutoCloseable {
         }
         changed.add(log.name());
         WriteResult r = new WriteResult(verdict, end, next.closed(), next.closedBy(), next.lastStreamSeq());
+        StreamRow committed = next;
         outcomes.afterCommit.add(() -> {
             log.committedTail(end);
+            log.committedRetention(committed.retainedStart(), committed.latestSnapshot());
             w.future().complete(r);
         });
     }

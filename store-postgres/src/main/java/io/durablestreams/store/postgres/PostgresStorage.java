@@ -148,6 +148,7 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
             }
         }
         PostgresStreamLog log = logFor(d, row.tail());
+        log.committedRetention(row.retainedStart(), row.latestSnapshot());
         return new SharedStream(d, log, row.tail(), row.closed(), row.closedBy(), row.lastStreamSeq(), row.softDeleted(),
                 row.lastAccessMillis(), source);
     }
@@ -240,6 +241,42 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
                 }
             }
             return deleted;
+        });
+    }
+
+    private volatile java.util.function.LongConsumer reclaimed = bytes -> {};
+
+    @Override
+    public void onReclaimed(java.util.function.LongConsumer listener) {
+        reclaimed = listener;
+    }
+
+    /**
+     * One retention round on an io thread (never the committer, never an event loop): per page of
+     * streams with a policy, deletes chunks below the start of the previous round in batches of
+     * {@link RetentionTables#DELETE_BATCH}, then moves starts (RetentionTables).
+     */
+    @Override
+    public CompletableFuture<Long> sweepRetention(long nowMillis, long graceMillis) {
+        return onIo("applying retention", c -> {
+            c.setAutoCommit(true);
+            long freed = 0;
+            String after = "";
+            for (;;) {
+                List<RetentionTables.Candidate> page = RetentionTables.candidates(c, after);
+                for (RetentionTables.Candidate k : page) {
+                    freed += RetentionTables.free(c, k, nowMillis, graceMillis);
+                    RetentionTables.advance(c, k, nowMillis);
+                }
+                if (page.size() < RetentionTables.PAGE) {
+                    break;
+                }
+                after = page.get(page.size() - 1).name();
+            }
+            if (freed > 0) {
+                reclaimed.accept(freed);
+            }
+            return freed;
         });
     }
 

@@ -33,6 +33,9 @@ final class PostgresStreamLog implements StreamLog {
     private final ConcurrentSkipListMap<Long, ChunkRow> chunks = new ConcurrentSkipListMap<>();
     private final AtomicLong cachedBytes = new AtomicLong();
     private final AtomicLong tail;
+    /** Retention as last committed (a load, this node's commit): never moves back. */
+    private final AtomicLong retainedStart;
+    private final AtomicLong latestSnapshot;
     /** Null once the stream row is committed; until then the creation is pending (see {@link #append}). */
     private volatile CompletableFuture<Void> creation;
     private volatile boolean creationAttempted;
@@ -44,6 +47,8 @@ final class PostgresStreamLog implements StreamLog {
         this.base = descriptor.isFork() ? descriptor.forkPosition() : 0;
         this.tail = new AtomicLong(Math.max(tail, base));
         this.cacheBytes = cacheBytes;
+        this.retainedStart = new AtomicLong(descriptor.initialStart());
+        this.latestSnapshot = new AtomicLong(descriptor.initialSnapshot());
         this.creation = created ? null : new CompletableFuture<>();
     }
 
@@ -68,6 +73,52 @@ final class PostgresStreamLog implements StreamLog {
     /** Learns a committed tail (from a load or a commit); never moves back. */
     void committedTail(long committed) {
         tail.accumulateAndGet(committed, Math::max);
+    }
+
+    /** Learns the committed retention (a load, a commit); never moves back. */
+    void committedRetention(long start, long snapshot) {
+        retainedStart.accumulateAndGet(start, Math::max);
+        latestSnapshot.accumulateAndGet(snapshot, Math::max);
+        // chunks below the start are never read again here: drop them from the cache
+        chunks.headMap(start).values().removeIf(c -> {
+            if (c.end() <= start) {
+                cachedBytes.addAndGet(-c.data().length);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public long retainedStart() {
+        return retainedStart.get();
+    }
+
+    @Override
+    public long latestSnapshot() {
+        return latestSnapshot.get();
+    }
+
+    /** The store moves retained starts itself ({@link PostgresStorage#sweepRetention}). */
+    @Override
+    public CompletableFuture<Void> retain(long position) {
+        throw new IllegalStateException("the PostgreSQL store applies retention itself");
+    }
+
+    /** The store deletes reclaimed chunks itself ({@link PostgresStorage#sweepRetention}). */
+    @Override
+    public CompletableFuture<Long> reclaim(long position) {
+        throw new IllegalStateException("the PostgreSQL store applies retention itself");
+    }
+
+    @Override
+    public long appendBoundaryAtOrBefore(long position) {
+        throw new IllegalStateException("the PostgreSQL store applies retention itself");
+    }
+
+    @Override
+    public long appendedBefore(long from, long limit, long millis) {
+        throw new IllegalStateException("the PostgreSQL store applies retention itself");
     }
 
     /**
@@ -156,7 +207,7 @@ final class PostgresStreamLog implements StreamLog {
         if (pending == null) {
             return DONE; // every write the engine saw was acknowledged after its commit
         }
-        return creationAttempted ? pending : append(new AppendEntry(new byte[0], new int[0], null, null, false));
+        return creationAttempted ? pending : append(new AppendEntry(new byte[0], new int[0], null, null, false, false, 0));
     }
 
     @Override

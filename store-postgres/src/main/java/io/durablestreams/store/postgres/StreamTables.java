@@ -24,7 +24,7 @@ final class StreamTables {
     private static final String STREAM_COLUMNS = "name, incarnation, soft_deleted, content_type, ttl_seconds, expires_at, "
             + "ttl_requested, expires_at_requested, created_ms, last_access_ms, source_name, source_incarnation, fork_position, "
             + "fork_offset_requested, fork_sub_offset, restartable, fork_refs, tail, closed, closed_by_id, closed_by_epoch, "
-            + "closed_by_seq, last_stream_seq";
+            + "closed_by_seq, last_stream_seq, retention_age_seconds, retention_bytes, retained_start, latest_snapshot";
 
     private StreamTables() {
     }
@@ -156,7 +156,7 @@ final class StreamTables {
     /** Inserts a new stream row unless the name is taken; returns whether it was inserted. */
     static boolean insert(Connection c, StreamDescriptor d, long tail, boolean closed, long nowMillis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ds_stream (" + STREAM_COLUMNS + ", expires_at_ms) "
-                + "VALUES (?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL, ?) "
+                + "VALUES (?, ?, false, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, NULL, NULL, NULL, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (name) DO NOTHING")) {
             int i = 1;
             ps.setString(i++, d.name());
@@ -176,6 +176,10 @@ final class StreamTables {
             ps.setBoolean(i++, d.restartable());
             ps.setLong(i++, tail);
             ps.setBoolean(i++, closed);
+            setLong(ps, i++, d.retentionAgeSeconds());
+            setLong(ps, i++, d.retentionBytes());
+            ps.setLong(i++, d.initialStart());
+            ps.setLong(i++, d.initialSnapshot());
             setLong(ps, i, expiresAtMillis(d.expiresAt()));
             return ps.executeUpdate() == 1;
         }
@@ -193,6 +197,7 @@ final class StreamTables {
         Long[] chunkIncarnations = new Long[n];
         Long[] starts = new Long[n];
         Long[] ends = new Long[n];
+        Long[] appendedAt = new Long[n];
         String[] messageEnds = new String[n];
         byte[][] data = new byte[n][];
         for (int i = 0; i < n; i++) {
@@ -201,6 +206,7 @@ final class StreamTables {
             chunkIncarnations[i] = ch.incarnation();
             starts[i] = ch.chunk().start();
             ends[i] = ch.chunk().end();
+            appendedAt[i] = ch.appendedAtMillis();
             messageEnds[i] = ch.chunk().messageEnds() == null ? null : arrayLiteral(ch.chunk().messageEnds());
             data[i] = ch.chunk().data();
         }
@@ -213,6 +219,8 @@ final class StreamTables {
         Long[] closedByEpoch = new Long[r];
         Long[] closedBySeq = new Long[r];
         String[] lastStreamSeq = new String[r];
+        Long[] retainedStart = new Long[r];
+        Long[] latestSnapshot = new Long[r];
         int i = 0;
         for (StreamRow row : rows) {
             ProducerTuple by = row.closedBy();
@@ -223,6 +231,8 @@ final class StreamTables {
             closedById[i] = by == null ? null : by.id();
             closedByEpoch[i] = by == null ? null : by.epoch();
             closedBySeq[i] = by == null ? null : by.seq();
+            retainedStart[i] = row.retainedStart();
+            latestSnapshot[i] = row.latestSnapshot();
             lastStreamSeq[i++] = row.lastStreamSeq();
         }
         int p = producers.size();
@@ -240,13 +250,14 @@ final class StreamTables {
             seqs[i++] = w.producer().seq();
         }
         try (PreparedStatement ps = c.prepareStatement("WITH chunk AS ("
-                + "INSERT INTO ds_chunk (name, incarnation, start_pos, end_pos, message_ends, data) "
-                + "SELECT n, i, s, e, m::integer[], d FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bytea[]) "
-                + "AS t(n, i, s, e, m, d)), "
+                + "INSERT INTO ds_chunk (name, incarnation, start_pos, end_pos, message_ends, data, appended_ms) "
+                + "SELECT n, i, s, e, m::integer[], d, a FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bytea[], "
+                + "?::bigint[]) AS t(n, i, s, e, m, d, a)), "
                 + "writer AS (UPDATE ds_stream AS x SET tail = u.tail, closed = u.closed, closed_by_id = u.by_id, "
-                + "closed_by_epoch = u.by_epoch, closed_by_seq = u.by_seq, last_stream_seq = u.stream_seq "
-                + "FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) "
-                + "AS u(name, inc, tail, closed, by_id, by_epoch, by_seq, stream_seq) "
+                + "closed_by_epoch = u.by_epoch, closed_by_seq = u.by_seq, last_stream_seq = u.stream_seq, "
+                + "retained_start = GREATEST(x.retained_start, u.retained), latest_snapshot = GREATEST(x.latest_snapshot, u.snapshot) "
+                + "FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::boolean[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], "
+                + "?::bigint[], ?::bigint[]) AS u(name, inc, tail, closed, by_id, by_epoch, by_seq, stream_seq, retained, snapshot) "
                 + "WHERE x.name = u.name AND x.incarnation = u.inc), "
                 + "producer AS (INSERT INTO ds_producer (name, incarnation, producer_id, epoch, last_seq) "
                 + "SELECT * FROM unnest(?::text[], ?::bigint[], ?::text[], ?::bigint[], ?::bigint[]) "
@@ -259,6 +270,7 @@ final class StreamTables {
             ps.setArray(k++, c.createArrayOf("bigint", ends));
             ps.setArray(k++, c.createArrayOf("text", messageEnds));
             ps.setObject(k++, data);
+            ps.setArray(k++, c.createArrayOf("bigint", appendedAt));
             ps.setArray(k++, c.createArrayOf("text", rowNames));
             ps.setArray(k++, c.createArrayOf("bigint", rowIncarnations));
             ps.setArray(k++, c.createArrayOf("bigint", tails));
@@ -267,6 +279,8 @@ final class StreamTables {
             ps.setArray(k++, c.createArrayOf("bigint", closedByEpoch));
             ps.setArray(k++, c.createArrayOf("bigint", closedBySeq));
             ps.setArray(k++, c.createArrayOf("text", lastStreamSeq));
+            ps.setArray(k++, c.createArrayOf("bigint", retainedStart));
+            ps.setArray(k++, c.createArrayOf("bigint", latestSnapshot));
             ps.setArray(k++, c.createArrayOf("text", producerNames));
             ps.setArray(k++, c.createArrayOf("bigint", producerIncarnations));
             ps.setArray(k++, c.createArrayOf("text", producerIds));
@@ -285,8 +299,8 @@ final class StreamTables {
         return sb.append('}').toString();
     }
 
-    /** A chunk to insert, with the stream incarnation it belongs to. */
-    record PendingChunk(String name, long incarnation, ChunkRow chunk) {
+    /** A chunk to insert, with the stream incarnation it belongs to and when it was accepted. */
+    record PendingChunk(String name, long incarnation, ChunkRow chunk, long appendedAtMillis) {
     }
 
     /** A producer of one stream incarnation. */
@@ -372,12 +386,14 @@ final class StreamTables {
                 getLong(rs, "ttl_seconds"), rs.getString("expires_at"), getLong(rs, "ttl_requested"),
                 rs.getString("expires_at_requested"), rs.getLong("created_ms"), rs.getString("source_name"),
                 sourceIncarnation == null ? 0 : sourceIncarnation, rs.getLong("fork_position"),
-                rs.getString("fork_offset_requested"), rs.getLong("fork_sub_offset"), rs.getBoolean("restartable"));
+                rs.getString("fork_offset_requested"), rs.getLong("fork_sub_offset"), rs.getBoolean("restartable"),
+                getLong(rs, "retention_age_seconds"), getLong(rs, "retention_bytes"), 0, -1);
         String closedById = rs.getString("closed_by_id");
         ProducerTuple closedBy = closedById == null ? null
                 : new ProducerTuple(closedById, rs.getLong("closed_by_epoch"), rs.getLong("closed_by_seq"));
         return new StreamRow(d, rs.getBoolean("soft_deleted"), rs.getLong("tail"), rs.getBoolean("closed"), closedBy,
-                rs.getString("last_stream_seq"), rs.getLong("last_access_ms"), rs.getInt("fork_refs"));
+                rs.getString("last_stream_seq"), rs.getLong("last_access_ms"), rs.getInt("fork_refs"),
+                rs.getLong("retained_start"), rs.getLong("latest_snapshot"));
     }
 
     static Long expiresAtMillis(String rfc3339) {

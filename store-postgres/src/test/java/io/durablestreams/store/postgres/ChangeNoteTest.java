@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class ChangeNoteTest {
     private static StreamRow row(String name, long tail, boolean closed, ProducerTuple by, String seq) {
         StreamDescriptor d = new StreamDescriptor(name, 42, "application/json", null, null, null, null, 0, null, 0, 0, null, 0,
-                false);
-        return new StreamRow(d, false, 0, false, null, null, 0, 0).withWrite(tail, closed, by, seq);
+                false, null, null, 0, -1);
+        return new StreamRow(d, false, 0, false, null, null, 0, 0, 0, -1).withWrite(tail, closed, by, seq);
     }
 
     @Test

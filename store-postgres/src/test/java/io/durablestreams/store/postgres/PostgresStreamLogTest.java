@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The chunk cache's answers: message boundaries, bounded runs and misses, without a database. */
 class PostgresStreamLogTest {
     private static final StreamDescriptor JSON = new StreamDescriptor("s", 1, "application/json", null, null, null, null, 0,
-            null, 0, 0, null, 0, false);
+            null, 0, 0, null, 0, false, null, null, 0, -1);
 
     /** Chunks [0,10) with messages ending at 4 and 10, [10,16) one message, [16,30) messages at 20, 25, 30. */
     private static PostgresStreamLog log() {

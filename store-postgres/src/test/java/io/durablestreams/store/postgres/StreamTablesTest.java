@@ -27,7 +27,7 @@ class StreamTablesTest {
 
     private static StreamDescriptor descriptor(Connection c, String name, String contentType) throws Exception {
         return new StreamDescriptor(name, StreamTables.nextIncarnation(c), contentType, 60L, null, 60L, null, 1000L,
-                null, 0, 0, null, 0, false);
+                null, 0, 0, null, 0, false, null, null, 0, -1);
     }
 
     @Test
@@ -43,7 +43,7 @@ class StreamTablesTest {
             byte[] data = "{\"a\":1},{\"b\":2},".getBytes(StandardCharsets.UTF_8);
             ProducerTuple p = new ProducerTuple("p1", 2, 7);
             StreamTables.commitWrites(c, List.of(new StreamTables.PendingChunk(d.name(), d.incarnation(),
-                            new ChunkRow(0, data.length, new int[] {8, data.length}, data))),
+                            new ChunkRow(0, data.length, new int[] {8, data.length}, data), 0)),
                     List.of(locked.withWrite(data.length, true, p, "s1")),
                     List.of(new StreamTables.ProducerWrite(d.name(), d.incarnation(), p)), List.of("note"));
             c.commit();
@@ -77,7 +77,7 @@ class StreamTablesTest {
             StreamTables.insert(c, d, 0, false, 0L);
             List<StreamTables.PendingChunk> chunks = new java.util.ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                chunks.add(new StreamTables.PendingChunk(d.name(), d.incarnation(), new ChunkRow(i * 10L, i * 10L + 10, null, new byte[10])));
+                chunks.add(new StreamTables.PendingChunk(d.name(), d.incarnation(), new ChunkRow(i * 10L, i * 10L + 10, null, new byte[10]), 0));
             }
             StreamTables.commitWrites(c, chunks, List.of(), List.of(), List.of());
             assertThat(StreamTables.chunks(c, d.name(), d.incarnation(), 15, 100, 20)).extracting(ChunkRow::start).containsExactly(10L, 20L, 30L);

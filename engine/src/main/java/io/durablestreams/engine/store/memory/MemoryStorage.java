@@ -22,7 +22,7 @@ public final class MemoryStorage implements StreamStorage {
 
     @Override
     public CompletableFuture<StreamLog> createLog(StreamDescriptor descriptor) {
-        return CompletableFuture.completedFuture(new MemoryStreamLog(descriptor.forkPosition()));
+        return CompletableFuture.completedFuture(new MemoryStreamLog(descriptor));
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.durablestreams.engine.store.memory;
 import io.durablestreams.engine.store.AppendEntry;
 import io.durablestreams.engine.store.LongList;
 import io.durablestreams.engine.store.MessageIndex;
+import io.durablestreams.engine.store.StreamDescriptor;
 import io.durablestreams.engine.store.StreamLog;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -12,7 +13,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A stream's bytes as a list of immutable per-append arrays, indexed by start position.
  * Writers are serialized by the engine; readers synchronize on this log because the index
- * arrays grow in place.
+ * arrays grow in place. Retention drops whole appends from the front (arrays and index entries).
  */
 final class MemoryStreamLog implements StreamLog {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -22,11 +23,20 @@ final class MemoryStreamLog implements StreamLog {
     private final LongList recordStarts = new LongList();
     private final LongList messageEnds = new LongList();
     private final LongList batchEnds = new LongList();
+    /** Append times (running maximum), parallel to {@link #batchEnds}. */
+    private final LongList batchTimes = new LongList();
     private long tail;
+    /** The lowest position still held: the start of the first record kept. */
+    private long first;
+    private long retainedStart;
+    private long latestSnapshot;
 
-    MemoryStreamLog(long base) {
-        this.base = base;
+    MemoryStreamLog(StreamDescriptor d) {
+        this.base = d.forkPosition();
         this.tail = base;
+        this.first = base;
+        this.retainedStart = d.initialStart();
+        this.latestSnapshot = d.initialSnapshot();
     }
 
     @Override
@@ -49,6 +59,10 @@ final class MemoryStreamLog implements StreamLog {
         if (!entry.hasData()) {
             return DONE;
         }
+        if (entry.snapshot()) {
+            latestSnapshot = tail;
+            retainedStart = Math.max(retainedStart, tail);
+        }
         records.add(entry.data());
         recordStarts.add(tail);
         for (int end : entry.messageEnds()) {
@@ -56,6 +70,7 @@ final class MemoryStreamLog implements StreamLog {
         }
         tail += entry.data().length;
         batchEnds.add(tail);
+        batchTimes.add(batchTimes.size() == 0 ? entry.appendedAtMillis() : Math.max(batchTimes.last(), entry.appendedAtMillis()));
         return DONE;
     }
 
@@ -64,6 +79,9 @@ final class MemoryStreamLog implements StreamLog {
         List<ByteBuffer> out = new ArrayList<>();
         if (from >= to) {
             return out;
+        }
+        if (from < first) {
+            throw new IllegalArgumentException("read from " + from + " below the first position still held, " + first);
         }
         int i = recordStarts.floorIndex(from);
         for (; i < records.size() && recordStarts.get(i) < to; i++) {
@@ -85,12 +103,57 @@ final class MemoryStreamLog implements StreamLog {
 
     @Override
     public synchronized boolean isMessageBoundary(long position) {
-        return MessageIndex.isBoundary(messageEnds, base, position);
+        return MessageIndex.isBoundary(messageEnds, first, position);
     }
 
     @Override
     public synchronized long[] boundariesToBatchEnd(long position) {
         return MessageIndex.boundariesToBatchEnd(messageEnds, batchEnds, position);
+    }
+
+    @Override
+    public synchronized long retainedStart() {
+        return retainedStart;
+    }
+
+    @Override
+    public synchronized long latestSnapshot() {
+        return latestSnapshot;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Void> retain(long position) {
+        retainedStart = Math.max(retainedStart, position);
+        return DONE;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Long> reclaim(long position) {
+        int n = 0;
+        long freed = 0;
+        while (n < records.size() && recordStarts.get(n) + records.get(n).length <= position) {
+            freed += records.get(n).length;
+            n++;
+        }
+        if (n > 0) {
+            first = recordStarts.get(n - 1) + records.get(n - 1).length;
+            records.subList(0, n).clear();
+            recordStarts.removeFirst(n);
+            batchEnds.removeFirst(n);
+            batchTimes.removeFirst(n);
+            messageEnds.removeFirst(messageEnds.floorIndex(first) + 1);
+        }
+        return CompletableFuture.completedFuture(freed);
+    }
+
+    @Override
+    public synchronized long appendBoundaryAtOrBefore(long position) {
+        return MessageIndex.boundaryAtOrBefore(batchEnds, first, position);
+    }
+
+    @Override
+    public synchronized long appendedBefore(long from, long limit, long millis) {
+        return MessageIndex.appendedBefore(batchEnds, batchTimes, from, limit, millis);
     }
 
     @Override
