@@ -34,6 +34,13 @@ final class CreateCommand extends StreamCommand {
             description = "Delete the stream at this time (RFC 3339, e.g. 2030-01-01T00:00:00Z).")
     String expiresAt;
 
+    @Option(names = "--retention-age", paramLabel = "DURATION", converter = TtlConverter.class,
+            description = "Keep only what was appended in the last seconds, or 90s, 15m, 24h, 7d (docs/extensions/retention.md).")
+    Long retentionAge;
+
+    @Option(names = "--retention-bytes", paramLabel = "BYTES", description = "Keep about the last BYTES bytes (whole appends).")
+    Long retentionBytes;
+
     @Option(names = "--closed", description = "Create it closed: readers see an empty stream and EOF at once.")
     boolean closed;
 
@@ -48,6 +55,15 @@ final class CreateCommand extends StreamCommand {
         }
         if (expiresAt != null) {
             options.expiresAt(expiresAt);
+        }
+        if (retentionAge != null) {
+            options.retentionAgeSeconds(retentionAge);
+        }
+        if (retentionBytes != null) {
+            if (retentionBytes < 1) {
+                throw new ParameterException(spec.commandLine(), "--retention-bytes must be at least 1");
+            }
+            options.retentionBytes(retentionBytes);
         }
         DurableStream stream = stream(name);
         CreateResult result = stream.create(options.build());

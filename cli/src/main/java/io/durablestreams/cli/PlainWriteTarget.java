@@ -21,8 +21,11 @@ final class PlainWriteTarget implements WriteTarget {
     private final int maxRequestBytes;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
     private String lastOffset;
+    /** Whether the next request starts a snapshot (--snapshot marks the first request of the write). */
+    private boolean snapshot;
 
-    PlainWriteTarget(DurableStream stream, String contentType, boolean json, int maxRequestBytes, String ifTail) {
+    PlainWriteTarget(DurableStream stream, String contentType, boolean json, int maxRequestBytes, String ifTail, boolean snapshot) {
+        this.snapshot = snapshot;
         this.stream = stream;
         this.contentType = contentType;
         this.expectedTail = ifTail;
@@ -89,6 +92,8 @@ final class PlainWriteTarget implements WriteTarget {
         if (expectedTail != null) {
             options.ifTailAt(expectedTail);
         }
+        options.snapshot(snapshot);
+        snapshot = false;
         lastOffset = stream.append(body, options.build()).nextOffset();
         if (expectedTail != null) {
             expectedTail = lastOffset; // the write stays one contiguous run after the tail it was given

@@ -75,6 +75,11 @@ final class WriteCommand extends StreamCommand {
             + "and the command fails with exit code 3 (docs/extensions/conditional-appends.md).")
     String ifTail;
 
+    @Option(names = "--snapshot", description = "Mark the write as a snapshot (docs/extensions/retention.md): it stands "
+            + "for everything before it, so the server may drop what precedes it and readers from the beginning start "
+            + "at it. A write of several requests marks its first; not with --producer-id.")
+    boolean snapshot;
+
     @Override
     public Integer call() throws IOException {
         if (json && batchJson) {
@@ -82,6 +87,9 @@ final class WriteCommand extends StreamCommand {
         }
         if (ifTail != null && producerId != null) {
             throw new ParameterException(spec.commandLine(), "--if-tail and --producer-id are mutually exclusive");
+        }
+        if (snapshot && producerId != null) {
+            throw new ParameterException(spec.commandLine(), "--snapshot and --producer-id are mutually exclusive");
         }
         if (chunkBytes < 1) {
             throw new CliException(ExitCode.USAGE, "--chunk-bytes must be positive, was " + chunkBytes);
@@ -97,7 +105,7 @@ final class WriteCommand extends StreamCommand {
         String offset;
         try (WriteTarget target = producerId != null
                 ? new ProducerWriteTarget(stream, type, producerId, epoch, autoClaim, batchJson, io.err())
-                : new PlainWriteTarget(stream, type, jsonStream, chunkBytes, ifTail);
+                : new PlainWriteTarget(stream, type, jsonStream, chunkBytes, ifTail, snapshot);
              Progress progress = fromStdin ? Progress.on(io, "write", io.inBytes()) : Progress.NONE) {
             if (json) {
                 byte[] value = in.readAllBytes();

@@ -12,6 +12,7 @@ public final class AppendOptions {
     private final String seq;
     private final String contentType;
     private final String ifTailAt;
+    private final boolean snapshot;
     private final Map<String, String> headers;
     private final Map<String, String> params;
 
@@ -19,6 +20,7 @@ public final class AppendOptions {
         this.seq = b.seq;
         this.contentType = b.contentType;
         this.ifTailAt = b.ifTailAt;
+        this.snapshot = b.snapshot;
         this.headers = Map.copyOf(b.headers);
         this.params = Map.copyOf(b.params);
     }
@@ -43,6 +45,11 @@ public final class AppendOptions {
         return ifTailAt;
     }
 
+    /** Whether the append is a snapshot; see {@link Builder#snapshot(boolean)}. */
+    public boolean snapshot() {
+        return snapshot;
+    }
+
     Map<String, String> headers() {
         return headers;
     }
@@ -56,6 +63,7 @@ public final class AppendOptions {
         private String seq;
         private String contentType;
         private String ifTailAt;
+        private boolean snapshot;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private final Map<String, String> params = new LinkedHashMap<>();
 
@@ -86,6 +94,16 @@ public final class AppendOptions {
          */
         public Builder ifTailAt(String offset) {
             this.ifTailAt = Objects.requireNonNull(offset, "offset");
+            return this;
+        }
+
+        /**
+         * Marks the append as a snapshot ({@code Stream-Snapshot: true}, docs/extensions/retention.md):
+         * its data stands for everything before it, so the server may drop what precedes it, and readers
+         * from the beginning start at it. Default {@code false}.
+         */
+        public Builder snapshot(boolean snapshot) {
+            this.snapshot = snapshot;
             return this;
         }
 

@@ -15,6 +15,8 @@ public final class CreateOptions {
     private final String expiresAt;
     private final boolean closed;
     private final boolean restartable;
+    private final Long retentionAgeSeconds;
+    private final Long retentionBytes;
     private final byte[] body;
     private final Map<String, String> headers;
 
@@ -24,6 +26,8 @@ public final class CreateOptions {
         this.expiresAt = b.expiresAt;
         this.closed = b.closed;
         this.restartable = b.restartable;
+        this.retentionAgeSeconds = b.retentionAgeSeconds;
+        this.retentionBytes = b.retentionBytes;
         this.body = b.body;
         this.headers = Map.copyOf(b.headers);
     }
@@ -58,6 +62,16 @@ public final class CreateOptions {
         return restartable;
     }
 
+    /** Retention by age ({@code Stream-Retention-Age}), or {@code null}. */
+    public Long retentionAgeSeconds() {
+        return retentionAgeSeconds;
+    }
+
+    /** Retention by size ({@code Stream-Retention-Bytes}), or {@code null}. */
+    public Long retentionBytes() {
+        return retentionBytes;
+    }
+
     byte[] body() {
         return body;
     }
@@ -73,6 +87,8 @@ public final class CreateOptions {
         private String expiresAt;
         private boolean closed;
         private boolean restartable;
+        private Long retentionAgeSeconds;
+        private Long retentionBytes;
         private byte[] body;
         private final Map<String, String> headers = new LinkedHashMap<>();
 
@@ -121,6 +137,27 @@ public final class CreateOptions {
          */
         public Builder restartable(boolean restartable) {
             this.restartable = restartable;
+            return this;
+        }
+
+        /**
+         * Keeps only what was appended in the last {@code seconds} ({@code Stream-Retention-Age},
+         * docs/extensions/retention.md); older appends become unreadable (410) and their space is freed.
+         */
+        public Builder retentionAgeSeconds(long seconds) {
+            if (seconds < 1) {
+                throw new IllegalArgumentException("retentionAgeSeconds must be >= 1, was " + seconds);
+            }
+            this.retentionAgeSeconds = seconds;
+            return this;
+        }
+
+        /** Keeps about the last {@code bytes} bytes, in whole appends ({@code Stream-Retention-Bytes}). */
+        public Builder retentionBytes(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("retentionBytes must be >= 1, was " + bytes);
+            }
+            this.retentionBytes = bytes;
             return this;
         }
 

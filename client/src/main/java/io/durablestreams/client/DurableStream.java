@@ -72,6 +72,10 @@ public final class DurableStream {
                 .header(ProtocolHeaders.STREAM_EXPIRES_AT, options.expiresAt())
                 .header(ProtocolHeaders.STREAM_CLOSED, options.closed() ? "true" : null)
                 .header(ProtocolHeaders.STREAM_RESTARTABLE, options.restartable() ? "true" : null)
+                .header(ProtocolHeaders.STREAM_RETENTION_AGE, options.retentionAgeSeconds() == null ? null
+                        : Long.toString(options.retentionAgeSeconds()))
+                .header(ProtocolHeaders.STREAM_RETENTION_BYTES, options.retentionBytes() == null ? null
+                        : Long.toString(options.retentionBytes()))
                 .headers(options.headers())
                 .body(options.body());
         Response response = transport().execute(r);
@@ -145,7 +149,12 @@ public final class DurableStream {
         }
         return new StreamInfo(offset, type, response.flag(ProtocolHeaders.STREAM_CLOSED), ttl,
                 response.header(ProtocolHeaders.STREAM_EXPIRES_AT), response.header(ProtocolHeaders.STREAM_INCARNATION),
-                response.flag(ProtocolHeaders.STREAM_RESTARTABLE));
+                response.flag(ProtocolHeaders.STREAM_RESTARTABLE), response.header(ProtocolHeaders.STREAM_EARLIEST_OFFSET),
+                optionalLong(response, ProtocolHeaders.STREAM_RETENTION_AGE), optionalLong(response, ProtocolHeaders.STREAM_RETENTION_BYTES));
+    }
+
+    private static Long optionalLong(Response response, String header) {
+        return response.longHeader(header).isPresent() ? response.longHeader(header).getAsLong() : null;
     }
 
     /**
@@ -196,6 +205,7 @@ public final class DurableStream {
                         : effectiveContentType())
                 .header(ProtocolHeaders.STREAM_SEQ, options.seq())
                 .header(ProtocolHeaders.IF_MATCH, ifMatch(options.ifTailAt()))
+                .header(ProtocolHeaders.STREAM_SNAPSHOT, options.snapshot() ? "true" : null)
                 .header(ProtocolHeaders.STREAM_INCARNATION, incarnation.get())
                 .headers(options.headers())
                 .params(options.params())

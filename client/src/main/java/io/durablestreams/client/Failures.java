@@ -60,6 +60,11 @@ final class Failures {
                 if ("stream-reset".equals(problemType(r.body()))) {
                     return streamReset(r, what);
                 }
+                String earliest = r.header(ProtocolHeaders.STREAM_EARLIEST_OFFSET);
+                if (earliest != null && "offset-reclaimed".equals(problemType(r.body()))) {
+                    return new OffsetGoneException("Gone (" + what + "): offset reclaimed by retention; the earliest retained offset is "
+                            + earliest + detail, status, url, null, earliest, r.flag(ProtocolHeaders.STREAM_RESTARTABLE));
+                }
                 return new OffsetGoneException("Gone (" + what + "): offset no longer retained or stream deleted"
                         + detail, status, url, null);
             case 412:

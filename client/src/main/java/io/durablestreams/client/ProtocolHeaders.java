@@ -21,6 +21,10 @@ final class ProtocolHeaders {
     /** Stream-incarnations extension (docs/extensions/stream-incarnations.md). */
     static final String STREAM_INCARNATION = "Stream-Incarnation";
     static final String STREAM_RESTARTABLE = "Stream-Restartable";
+    static final String STREAM_RETENTION_AGE = "Stream-Retention-Age";
+    static final String STREAM_RETENTION_BYTES = "Stream-Retention-Bytes";
+    static final String STREAM_SNAPSHOT = "Stream-Snapshot";
+    static final String STREAM_EARLIEST_OFFSET = "Stream-Earliest-Offset";
     static final String PRODUCER_ID = "Producer-Id";
     static final String PRODUCER_EPOCH = "Producer-Epoch";
     static final String PRODUCER_SEQ = "Producer-Seq";

@@ -129,6 +129,15 @@ final class ReadSession {
                 fail();
                 throw e;
             }
+        } catch (OffsetGoneException e) {
+            if (cancelled) {
+                fail();
+                return;
+            }
+            if (!continueAfterReclaim(e)) {
+                fail();
+                throw e;
+            }
         } catch (ReadCancelledException e) {
             if (!cancelled) {
                 fail();
@@ -169,6 +178,32 @@ final class ReadSession {
         incarnation = e.newIncarnation();
         upToDate = false;
         closed = false;
+        reportedUpToDate = false;
+        shortSseConnections = 0;
+        phase = firstPhase(from);
+        pending.add(new Chunk(new byte[0], from, null, false, false, true));
+        return true;
+    }
+
+    /**
+     * Retention reclaimed the read's offset: a restartable stream's read continues at the earliest
+     * retained offset (or {@code now}, {@link RestartMode#SOFT}) if the handler agrees (asked with
+     * the stream's incarnation as both old and new: the stream is the same, its beginning is gone),
+     * after the same reset marker as a reset.
+     */
+    private boolean continueAfterReclaim(OffsetGoneException e) {
+        if (!e.reclaimed() || !e.restartable()) {
+            return false;
+        }
+        String current = incarnation != null ? incarnation : ProtocolHeaders.incarnationOf(e.earliestOffset());
+        if (!options.onReset().onReset(current, current)) {
+            return false;
+        }
+        closeSse();
+        String from = options.restartMode() == RestartMode.SOFT ? Offsets.NOW : e.earliestOffset();
+        offset = from;
+        cursor = null;
+        upToDate = false;
         reportedUpToDate = false;
         shortSseConnections = 0;
         phase = firstPhase(from);

@@ -34,6 +34,8 @@ final class Retention {
                 "offset " + offset + " lies before the earliest retained offset " + earliest + " of " + Problem.clip(s.name)
                         + "; its data was reclaimed by the stream's retention")
                 .with(ProtocolHeaders.STREAM_EARLIEST_OFFSET, earliest)
+                .with(ProtocolHeaders.STREAM_INCARNATION, Incarnations.format(s.incarnation))
+                .with(ProtocolHeaders.STREAM_RESTARTABLE, Boolean.toString(s.restartable))
                 .with(ProtocolHeaders.CACHE_CONTROL, RECLAIMED_CACHE_CONTROL);
     }
 
