@@ -169,7 +169,11 @@ final class AppendHandler {
                         throw invalid;
                     }
                     changed.accept(s.name);
-                    return accepted(s, producer, entry.close(), closeOnly, tail);
+                    Response ok = accepted(s, producer, entry.close(), closeOnly, tail);
+                    if (entry.snapshot()) {
+                        ok.header(ProtocolHeaders.STREAM_EARLIEST_OFFSET, s.offsetOf(result.tail() - entry.data().length).toString());
+                    }
+                    return ok;
                 }
                 case CLOSE_REPEATED -> {
                     if (closeOnly) {

@@ -265,8 +265,9 @@ public final class PostgresStorage implements StreamStorage, SharedStreams {
             for (;;) {
                 List<RetentionTables.Candidate> page = RetentionTables.candidates(c, after);
                 for (RetentionTables.Candidate k : page) {
-                    freed += RetentionTables.free(c, k, nowMillis, graceMillis);
+                    // the start moves first, so the free step records the new one for the next round
                     RetentionTables.advance(c, k, nowMillis);
+                    freed += RetentionTables.free(c, k, nowMillis, graceMillis);
                 }
                 if (page.size() < RetentionTables.PAGE) {
                     break;

@@ -45,9 +45,17 @@ final class Node implements AutoCloseable, LiveContext {
 
     /** @param connectTimeout how long a request waits for a connection, and for the control records' lock */
     Node(String url, EngineConfig config, WebhookOptions webhooks, Duration connectTimeout) {
+        this(url, config, webhooks, connectTimeout, System::currentTimeMillis);
+    }
+
+    /** A node whose engine reads {@code clock} (retention by age, expiry). */
+    Node(String url, EngineConfig config, java.util.function.LongSupplier clock) {
+        this(url, config, WebhookOptions.none(), Duration.ofSeconds(5), clock);
+    }
+
+    private Node(String url, EngineConfig config, WebhookOptions webhooks, Duration connectTimeout, java.util.function.LongSupplier clock) {
         storage = PostgresStorage.open(new PostgresConfig(PostgresUrl.parse(url), 4, connectTimeout));
-        engine = new StreamEngine(config, storage, storage.controlStore(), webhooks, System::currentTimeMillis,
-                RandomGenerator.getDefault());
+        engine = new StreamEngine(config, storage, storage.controlStore(), webhooks, clock, RandomGenerator.getDefault());
     }
 
     /** Waits until the node hears other nodes' changes (its notification connection is up). */
