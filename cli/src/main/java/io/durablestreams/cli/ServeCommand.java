@@ -74,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--fsync-interval", defaultValue = "10ms", description = "Sync period under --fsync interval (default: ${DEFAULT-VALUE}).")
     Duration fsyncInterval;
 
+    @Option(names = "--segment-bytes", defaultValue = "" + FileStoreConfig.DEFAULT_SEGMENT_BYTES, description = "File store: a stream's "
+            + "data file rolls to a new segment at this size; retention frees whole segments (default: ${DEFAULT-VALUE}).")
+    long segmentBytes;
+
     @Option(names = "--max-open-files", defaultValue = "" + FileStoreConfig.DEFAULT_MAX_OPEN_FILES, description = "Open file handles the file store keeps (default: ${DEFAULT-VALUE}).")
     int maxOpenFiles;
 
@@ -252,7 +256,8 @@ final class ServeCommand implements Callable<Integer> {
                 case memory -> new MemoryStorage();
                 case file -> new FileStorage(FileStoreConfig.defaults(dataDir)
                         .withFsync(fsync == Fsync.always ? FsyncPolicy.ALWAYS : FsyncPolicy.INTERVAL, Math.max(1, fsyncInterval.toMillis()))
-                        .withMaxOpenFiles(maxOpenFiles));
+                        .withMaxOpenFiles(maxOpenFiles)
+                        .withSegmentBytes(segmentBytes));
                 case postgres -> PostgresStorage.open(postgres);
             };
         } catch (DataDirectoryException e) {
