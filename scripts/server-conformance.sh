@@ -30,9 +30,10 @@ cd "$ROOT/conformance/server"
 
 TMP="$(mktemp -d)"
 TEST_DB=""
-APP_PID=""
 cleanup() {
-  [[ -n "$APP_PID" ]] && kill "$APP_PID" 2>/dev/null || true
+  if [[ -f "$TMP/app.pid" ]]; then
+    kill "$(cat "$TMP/app.pid")" 2>/dev/null || true
+  fi
   if [[ "$STORE" == cluster ]]; then
     "$ROOT/scripts/cluster.sh" stop "$TMP/cluster" || true
   fi
@@ -63,16 +64,17 @@ fresh_jar() {
 }
 
 # Starts a Java application (arguments: the command) that prints "listening on URL"; prints the URL.
+# Runs in a command substitution, so the process id goes to a file for cleanup.
 start_app() {
   "$@" >"$TMP/app.log" 2>&1 &
-  APP_PID=$!
-  local i
-  for i in $(seq 1 600); do
-    if grep -qo 'listening on http://[^ ]*' "$TMP/app.log"; then
-      grep -o 'listening on http://[^ ]*' "$TMP/app.log" | head -1 | sed 's/^listening on //'
+  local pid=$! i
+  echo "$pid" >"$TMP/app.pid"
+  for i in $(seq 1 1800); do
+    if grep -aqo 'listening on http://[^ ]*' "$TMP/app.log"; then
+      grep -ao 'listening on http://[^ ]*' "$TMP/app.log" | head -1 | sed 's/^listening on //'
       return 0
     fi
-    kill -0 "$APP_PID" 2>/dev/null || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
   echo "the application did not start:" >&2
@@ -150,7 +152,7 @@ if [[ $STATUS -ne 0 ]] || ! grep -q "338 passed" <<<"$SUMMARY"; then
     echo "node logs: the last lines of each" >&2
     tail -n 20 "$TMP/cluster/node1.log" "$TMP/cluster/node2.log" >&2 || true
   fi
-  if [[ -n "$APP_PID" ]]; then
+  if [[ -f "$TMP/app.pid" ]]; then
     echo "application log: the last lines" >&2
     tail -n 30 "$TMP/app.log" >&2 || true
   fi

@@ -24,7 +24,7 @@ public class ChatController {
 
     /** A message from {@code {"user": ..., "text": ...}}; the room is created on its first message. */
     @PostMapping("/chat/{room}")
-    public Map<String, Object> post(@PathVariable String room, @RequestBody Map<String, String> message) {
+    public Map<String, Object> post(@PathVariable("room") String room, @RequestBody Map<String, String> message) {
         DurableStream stream = room(room);
         stream.create(CreateOptions.newBuilder().contentType("application/json").build()); // 200 when it exists
         var result = stream.appendJson(Map.of("user", message.getOrDefault("user", "anonymous"),
@@ -34,7 +34,7 @@ public class ChatController {
 
     /** Every message so far, oldest first. */
     @GetMapping("/chat/{room}")
-    public List<Object> history(@PathVariable String room) {
+    public List<Object> history(@PathVariable("room") String room) {
         try (ReadResponse r = room(room).read(ReadOptions.newBuilder().offset("-1").build())) {
             return r.readAllJson();
         }
