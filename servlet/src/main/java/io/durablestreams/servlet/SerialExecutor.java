@@ -2,6 +2,7 @@ package io.durablestreams.servlet;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs one exchange's tasks one at a time, in order, on a shared pool: the servlet's equivalent
@@ -27,7 +28,15 @@ final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        pool.execute(this::drain);
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            // the servlet was destroyed: its container is closing the connections this task was for
+            synchronized (tasks) {
+                tasks.clear();
+                running = false;
+            }
+        }
     }
 
     private void drain() {

@@ -14,6 +14,8 @@ import org.eclipse.jetty.server.ServerConnector;
 /** The servlet binding in an embedded Jetty 12, serving streams under {@value #STREAM_PATH}. Closing stops Jetty, not the engine. */
 public final class JettyServlet implements AutoCloseable {
     public static final String STREAM_PATH = "/v1/stream";
+    /** Connections without traffic are closed after {@value} ms (Jetty's default, 30 s, would cut default long-polls). */
+    static final long IDLE_TIMEOUT_MILLIS = 65_000;
 
     private final Server server;
     private final ServerConnector connector;
@@ -34,6 +36,8 @@ public final class JettyServlet implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
+        // as ds serve: longer than a long-poll or an SSE keep-alive waits without traffic
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         ServletHolder holder = new ServletHolder("durable-streams", new DurableStreamsServlet(engine, options));
