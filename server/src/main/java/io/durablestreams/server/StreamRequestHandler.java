@@ -1,6 +1,7 @@
 package io.durablestreams.server;
 
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.server.common.StorageFailure;
 import io.durablestreams.engine.http.LiveContext;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Pipeline slot: last request handler. Turns each complete request into an engine
@@ -54,10 +56,10 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final StreamEngine engine;
     private final ServerConfig config;
     private final StandardHeaders standard;
-    private final ServerMetrics metrics;
+    private final Supplier<String> metrics;
     private final BooleanSupplier shuttingDown;
 
-    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, ServerMetrics metrics,
+    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, Supplier<String> metrics,
                          BooleanSupplier shuttingDown) {
         this.engine = engine;
         this.config = config;
@@ -130,7 +132,7 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                     text(ctx, keepAlive, 200, "ready\n", "text/plain; charset=utf-8");
                 }
             }
-            case "/metrics" -> text(ctx, keepAlive, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            case "/metrics" -> text(ctx, keepAlive, 200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8");
             default -> problem(ctx, keepAlive, 404, "not-found", "streams live under " + config.streamRoot());
         }
     }

@@ -1,4 +1,4 @@
-package io.durablestreams.server;
+package io.durablestreams.server.common;
 
 import io.durablestreams.engine.store.StorageException;
 
@@ -7,13 +7,13 @@ import io.durablestreams.engine.store.StorageException;
  * file descriptors is overload, and a store that cannot be reached (a database failing over) is
  * unavailable: 503 with {@code Retry-After}, the request may succeed when retried; anything else 500.
  */
-record StorageFailure(int status, String type, String detail) {
+public record StorageFailure(int status, String type, String detail) {
     /** At most one log line per kind of failure every {@value} ms. */
-    static final long LOG_INTERVAL_MILLIS = 10_000;
+    public static final long LOG_INTERVAL_MILLIS = 10_000;
     private static final ThrottledLog LOG = new ThrottledLog(System.getLogger(StorageFailure.class.getName()),
             LOG_INTERVAL_MILLIS, System::currentTimeMillis);
 
-    static StorageFailure of(Throwable err) {
+    public static StorageFailure of(Throwable err) {
         StorageException storage = storageCause(err);
         if (storage != null && storage.diskFull()) {
             return new StorageFailure(507, "insufficient-storage", "the server's disk is full; the append was not stored");
@@ -28,7 +28,7 @@ record StorageFailure(int status, String type, String detail) {
     }
 
     /** Seconds a client should wait before retrying, or 0 when retrying soon would not help. */
-    int retryAfterSeconds() {
+    public int retryAfterSeconds() {
         return status == 503 ? 1 : 0;
     }
 
@@ -37,7 +37,7 @@ record StorageFailure(int status, String type, String detail) {
      * disk, an I/O error) is expected operation and its message says all there is: one line, no
      * stack trace. Anything else is a bug, logged with its stack trace.
      */
-    static StorageFailure report(Throwable err) {
+    public static StorageFailure report(Throwable err) {
         return report(err, LOG);
     }
 

@@ -40,7 +40,7 @@ public final class Authenticator {
     public static final class Rejected extends Exception {
         private final boolean invalidToken;
 
-        Rejected(String message, boolean invalidToken) {
+        public Rejected(String message, boolean invalidToken) {
             super(message, null, false, false);
             this.invalidToken = invalidToken;
         }

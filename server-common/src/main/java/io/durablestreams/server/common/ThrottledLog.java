@@ -1,4 +1,4 @@
-package io.durablestreams.server;
+package io.durablestreams.server.common;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * of a kind that gets through says how many of that kind were left out since the previous one.
  * Thread-safe.
  */
-final class ThrottledLog {
+public final class ThrottledLog {
     private final System.Logger logger;
     private final long intervalMillis;
     private final LongSupplier clock;
@@ -23,14 +23,14 @@ final class ThrottledLog {
         long suppressed;
     }
 
-    ThrottledLog(System.Logger logger, long intervalMillis, LongSupplier clockMillis) {
+    public ThrottledLog(System.Logger logger, long intervalMillis, LongSupplier clockMillis) {
         this.logger = logger;
         this.intervalMillis = intervalMillis;
         this.clock = clockMillis;
     }
 
     /** Logs {@code message} (with the stack trace of {@code thrown}, when not null) unless a line of this kind was logged within the interval. */
-    void log(System.Logger.Level level, String kind, String message, Throwable thrown) {
+    public void log(System.Logger.Level level, String kind, String message, Throwable thrown) {
         Window w = windows.computeIfAbsent(kind, k -> new Window());
         long suppressed;
         synchronized (w) {

@@ -1,21 +1,22 @@
-package io.durablestreams.server;
+package io.durablestreams.server.common;
 
 import io.durablestreams.engine.StreamEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Prometheus metrics (served at {@code /metrics}): requests by operation and status with latency
- * histograms, appended and read bytes, live connections by mode, streams. Thread-safe.
+ * The server's meters, the same in every binding: requests by operation and status with latency
+ * histograms, appended and read bytes, live connections by mode, streams, store bytes, sync rounds.
+ * Registered in the registry the binding's host gives (the Netty server's Prometheus registry
+ * behind {@code /metrics}, or an application's Micrometer registry). Thread-safe.
  */
 public final class ServerMetrics {
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MeterRegistry registry;
     private final Counter appends;
     private final Counter appendBytes;
     private final Counter readBytes;
@@ -25,7 +26,8 @@ public final class ServerMetrics {
     private final AtomicInteger openExchanges = new AtomicInteger();
     private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ServerMetrics(StreamEngine engine) {
+    public ServerMetrics(StreamEngine engine, MeterRegistry registry) {
+        this.registry = registry;
         appends = Counter.builder("ds.appends").description("Acknowledged appends").register(registry);
         appendBytes = Counter.builder("ds.append.bytes").baseUnit("bytes").description("Bytes in acknowledged appends").register(registry);
         readBytes = Counter.builder("ds.read.bytes").baseUnit("bytes").description("Body bytes sent by reads").register(registry);
@@ -43,7 +45,22 @@ public final class ServerMetrics {
         engine.onStorageSync(nanos -> fsync.record(nanos, TimeUnit.NANOSECONDS));
     }
 
-    void request(String operation, int status, long nanos) {
+    /**
+     * One request answered (its response completely written): its latency, and the bytes it
+     * appended or read when it succeeded.
+     */
+    public void completed(String operation, String method, int status, long nanos, long requestBytes, long responseBytes) {
+        request(operation, status, nanos);
+        if (status < 300) {
+            if (operation.equals(Operations.APPEND) || (operation.equals(Operations.CREATE) && requestBytes > 0)) {
+                appended(requestBytes);
+            } else if (method.equals("GET")) {
+                read(responseBytes);
+            }
+        }
+    }
+
+    private void request(String operation, int status, long nanos) {
         // looked up once per (operation, status): building a meter per request costs more than recording
         timers.computeIfAbsent(operation + ' ' + status, k -> Timer.builder("ds.requests")
                         .description("Requests by operation and status")
@@ -56,41 +73,36 @@ public final class ServerMetrics {
     }
 
     /** Requests received whose response has not been completely written yet. */
-    int openExchanges() {
+    public int openExchanges() {
         return openExchanges.get();
     }
 
-    void exchangeOpened() {
+    public void exchangeOpened() {
         openExchanges.incrementAndGet();
     }
 
-    void exchangeClosed() {
+    public void exchangeClosed() {
         openExchanges.decrementAndGet();
     }
 
-    void appended(long bytes) {
+    private void appended(long bytes) {
         appends.increment();
         appendBytes.increment(bytes);
     }
 
-    void read(long bytes) {
+    private void read(long bytes) {
         readBytes.increment(bytes);
     }
 
-    void sentFile(long bytes) {
+    public void sentFile(long bytes) {
         sendfileBytes.increment(bytes);
     }
 
-    AtomicInteger live(String operation) {
+    public AtomicInteger live(String operation) {
         return switch (operation) {
             case Operations.READ_SSE -> sse;
             case Operations.READ_LONG_POLL -> longPoll;
             default -> null;
         };
-    }
-
-    /** The Prometheus text exposition of every meter. */
-    public String scrape() {
-        return registry.scrape();
     }
 }

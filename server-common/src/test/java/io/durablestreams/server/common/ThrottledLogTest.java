@@ -1,4 +1,4 @@
-package io.durablestreams.server;
+package io.durablestreams.server.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
