@@ -1,6 +1,7 @@
 package io.durablestreams.server;
 
 import io.durablestreams.engine.Names;
+import io.durablestreams.engine.StreamListing;
 import io.durablestreams.protocol.ProtocolHeaders;
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.Authenticator;
@@ -18,7 +19,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * Pipeline slot: after rate limiting, before the stream handler. Requests under the stream root
  * need a bearer token (static or JWT) whose grant covers the stream: GET/HEAD need read, PUT/POST/
- * DELETE need write, and a fork also needs read on its source. {@code /metrics} needs the metrics
+ * DELETE need write, and a fork also needs read on its source; the listings under {@code __ds} take any
+ * accepted credential and show what its read grant covers ({@link ScopedRequest}). {@code /metrics} needs the metrics
  * token, or without one any accepted credential ({@link Authenticator#authorizeMetrics}). Answers 401
  * or 403 with {@code WWW-Authenticate} (RFC 6750). CORS preflights and health endpoints pass.
  */
@@ -67,6 +69,10 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         boolean write = !(msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD));
         try {
             Grant grant = authenticator.authenticate(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
+            if (!write && isListing(stream)) {
+                ctx.fireChannelRead(new ScopedRequest(msg, grant::mayRead));
+                return;
+            }
             String missing = missingRight(grant, write, stream, msg.headers().get(ProtocolHeaders.STREAM_FORKED_FROM));
             if (missing == null) {
                 ctx.fireChannelRead(msg);
@@ -97,6 +103,14 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest msg, Authenticator.Rejected e) {
         deny(ctx, msg, 401, "unauthorized", e.getMessage(), e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
+    }
+
+    /**
+     * The listings of streams and of subscriptions: any accepted credential may ask, and sees only
+     * what its read prefixes cover (the engine filters by the {@link ScopedRequest}'s scope).
+     */
+    private static boolean isListing(String stream) {
+        return StreamListing.addresses(stream) || stream.equals("__ds/subscriptions");
     }
 
     /**

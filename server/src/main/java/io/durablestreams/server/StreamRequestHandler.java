@@ -2,6 +2,7 @@ package io.durablestreams.server;
 
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.http.LiveContext;
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.netty.buffer.ByteBuf;
@@ -103,7 +104,7 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         byte[] body = ByteBufUtil.getBytes(msg.content());
         HttpHeaders headers = msg.headers();
         Request request = new Request(method.name(), path.substring(config.streamRoot().length()),
-                uri.parameters(), headers::get, body, baseUrl(msg), live(ctx));
+                uri.parameters(), headers::get, body, baseUrl(msg), live(ctx), readScope(msg));
         boolean head = method.equals(HttpMethod.HEAD);
         boolean gzip = config.compressionThresholdBytes() > 0 && method.equals(HttpMethod.GET) && acceptsGzip(msg);
 
@@ -115,6 +116,17 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         ctx.channel().config().setAutoRead(false);
         future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, gzip,
                 err instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : err)));
+    }
+
+    /**
+     * What the caller may read, for the listings: what {@link AuthHandler} found, every stream when
+     * nothing is authorized, and nothing if authorization is on but the request was not scoped.
+     */
+    private ReadScope readScope(FullHttpRequest msg) {
+        if (msg instanceof ScopedRequest scoped) {
+            return scoped.scope();
+        }
+        return config.auth() != null && config.auth().protectsStreams() ? ReadScope.NONE : ReadScope.ALL;
     }
 
     private void operational(ChannelHandlerContext ctx, String path, boolean keepAlive) {
