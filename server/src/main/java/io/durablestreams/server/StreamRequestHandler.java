@@ -1,5 +1,6 @@
 package io.durablestreams.server;
 
+import io.durablestreams.console.ConsoleAssets;
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.http.LiveContext;
 import io.durablestreams.engine.http.ReadScope;
@@ -39,8 +40,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Pipeline slot: last request handler. Turns each complete request into an engine
  * {@link Request}, writes the engine's {@link Response} (gzip-compressed when large and accepted),
- * runs SSE sessions on the channel, and serves the operational endpoints outside the stream root:
- * {@code /healthz}, {@code /readyz} and {@code /metrics}.
+ * runs SSE sessions on the channel, and serves what lies outside the stream root: the operational
+ * endpoints {@code /healthz}, {@code /readyz} and {@code /metrics}, and the web console ({@link ConsoleAssets}).
  *
  * <p>While a response is pending (an append waiting for durability, a long-poll, an SSE stream)
  * the channel stops reading, so pipelined requests are answered in order and a slow client
@@ -57,10 +58,13 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final StandardHeaders standard;
     private final ServerMetrics metrics;
     private final BooleanSupplier shuttingDown;
+    /** The web console's files, or null when it is off. */
+    private final ConsoleAssets console;
 
     StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, ServerMetrics metrics,
-                         BooleanSupplier shuttingDown) {
+                         BooleanSupplier shuttingDown, ConsoleAssets console) {
         this.engine = engine;
+        this.console = console;
         this.config = config;
         this.standard = standard;
         this.metrics = metrics;
@@ -85,6 +89,10 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NO_CONTENT);
             standard.preflight(r.headers(), msg.headers().get(HttpHeaderNames.ACCESS_CONTROL_REQUEST_HEADERS));
             Responses.send(ctx, standard, r, keepAlive);
+            return;
+        }
+        if (console != null && ConsoleAssets.handles(path)) {
+            console(ctx, msg, path, keepAlive);
             return;
         }
         if (!path.startsWith(config.streamRoot())) {
@@ -145,6 +153,14 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             case "/metrics" -> text(ctx, keepAlive, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
             default -> problem(ctx, keepAlive, 404, "not-found", "streams live under " + config.streamRoot());
         }
+    }
+
+    private void console(ChannelHandlerContext ctx, FullHttpRequest msg, String path, boolean keepAlive) {
+        ConsoleAssets.Reply reply = console.serve(msg.method().name(), path, msg.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+                Unpooled.wrappedBuffer(reply.body()));
+        reply.headers().forEach(r.headers()::set);
+        Responses.send(ctx, standard, r, keepAlive);
     }
 
     private void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body, String contentType) {
