@@ -1,5 +1,6 @@
 package io.durablestreams.server;
 
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.Authenticator;
 import io.durablestreams.server.auth.StreamAccess;
@@ -16,7 +17,8 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 /**
  * Pipeline slot: after rate limiting, before the stream handler. Requests under the stream root
  * need a bearer token (static or JWT) whose grant covers the stream ({@link StreamAccess}, the rule
- * every binding applies). {@code /metrics} needs the metrics token, or without one any accepted
+ * every binding applies); the listings under {@code __ds} go on as a {@link ScopedRequest} carrying
+ * what the credential may read. {@code /metrics} needs the metrics token, or without one any accepted
  * credential ({@link Authenticator#authorizeMetrics}). CORS preflights and health endpoints pass.
  */
 @ChannelHandler.Sharable
@@ -70,12 +72,14 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.fireChannelRead(msg);
             return;
         }
-        StreamAccess.Denial denial = access.check(new Target(msg), path.substring(streamRoot.length()),
+        StreamAccess.Access decided = access.check(new Target(msg), path.substring(streamRoot.length()),
                 t -> authenticator.authenticate(t.header("authorization")));
-        if (denial == null) {
+        if (!decided.allowed()) {
+            deny(ctx, msg, decided.denial());
+        } else if (decided.scope() == ReadScope.ALL) {
             ctx.fireChannelRead(msg);
         } else {
-            deny(ctx, msg, denial);
+            ctx.fireChannelRead(new ScopedRequest(msg, decided.scope()));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.durablestreams.server;
 
+import io.durablestreams.console.ConsoleAssets;
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.server.common.ServerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -74,6 +75,8 @@ public final class DurableStreamsServer implements AutoCloseable {
     private final StandardHeaders standard;
     private final RateLimitHandler rateLimit;
     private final AuthHandler auth;
+    /** The web console's files (loaded once), or null when it is off. */
+    private final ConsoleAssets console;
     private final AccessLogger accessLog;
     private final FaultInjectionHandler.Faults faults = new FaultInjectionHandler.Faults();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -88,6 +91,7 @@ public final class DurableStreamsServer implements AutoCloseable {
         this.engine = engine;
         this.metrics = new ServerMetrics(engine, registry);
         this.standard = new StandardHeaders(config.allowedOrigin());
+        this.console = config.console() ? ConsoleAssets.bundled() : null;
         this.rateLimit = config.rateLimit() == null ? null : new RateLimitHandler(
                 new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::currentTimeMillis), standard);
         this.auth = config.auth() == null ? null
@@ -187,7 +191,7 @@ public final class DurableStreamsServer implements AutoCloseable {
         if (config.testFaults()) {
             p.addLast("test-faults", new FaultInjectionHandler(faults, standard, config.streamRoot()));
         }
-        p.addLast("streams", new StreamRequestHandler(engine, config, standard, this::scrape, shuttingDown::get));
+        p.addLast("streams", new StreamRequestHandler(engine, config, standard, this::scrape, shuttingDown::get, console));
         p.addLast("sse-writability", new SseWritability());
     }
 

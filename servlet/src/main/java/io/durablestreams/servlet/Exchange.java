@@ -2,6 +2,7 @@ package io.durablestreams.servlet;
 
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.http.LiveContext;
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.durablestreams.protocol.ProtocolHeaders;
@@ -99,15 +100,19 @@ final class Exchange implements AsyncListener, AsyncOutput.Listener {
             return;
         }
         String rawStream = uri.substring(root.length());
+        ReadScope scope = ReadScope.ALL;
         if (options.grants() != null) {
-            StreamAccess.Denial denial = new StreamAccess(root).check(new Target(req), rawStream,
+            StreamAccess.Access access = new StreamAccess(root).check(new Target(req), rawStream,
                     t -> options.grants().resolve(t.req()));
-            if (denial != null) {
+            if (!access.allowed()) {
+                StreamAccess.Denial denial = access.denial();
                 res.setHeader("www-authenticate", denial.challenge());
                 problem(denial.status(), denial.type(), denial.detail(), null);
                 return;
             }
+            scope = access.scope();
         }
+        ReadScope readScope = scope;
         Map<String, List<String>> params;
         try {
             params = QueryString.decode(query);
@@ -124,7 +129,7 @@ final class Exchange implements AsyncListener, AsyncOutput.Listener {
             return;
         }
         if (declared == 0 || (declared < 0 && req.getHeader("transfer-encoding") == null)) {
-            dispatch(new Request(method, rawStream, params, headers::get, new byte[0], baseUrl, live()));
+            dispatch(new Request(method, rawStream, params, headers::get, new byte[0], baseUrl, live(), readScope));
             return;
         }
         try {
@@ -132,7 +137,7 @@ final class Exchange implements AsyncListener, AsyncOutput.Listener {
                 @Override
                 public void complete(byte[] body) {
                     requestBytes = body.length;
-                    dispatch(new Request(method, rawStream, params, headers::get, body, baseUrl, live()));
+                    dispatch(new Request(method, rawStream, params, headers::get, body, baseUrl, live(), readScope));
                 }
 
                 @Override

@@ -1,12 +1,16 @@
 package io.durablestreams.server.auth;
 
 import io.durablestreams.engine.Names;
+import io.durablestreams.engine.StreamListing;
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.protocol.ProtocolHeaders;
 
 /**
  * The authorization rule of stream requests, shared by every binding: GET/HEAD need read, PUT/POST/
- * DELETE need write, and a fork also needs read on its source. Subscription callbacks and the JWKS
- * carry their own credentials. Denials are 401 or 403 with {@code WWW-Authenticate} (RFC 6750).
+ * DELETE need write, and a fork also needs read on its source. The listings under {@code __ds}
+ * (streams, subscriptions) take any accepted credential and show what its read grant covers: the
+ * binding hands the engine that {@link ReadScope}. Subscription callbacks and the JWKS carry their
+ * own credentials. Denials are 401 or 403 with {@code WWW-Authenticate} (RFC 6750).
  */
 public final class StreamAccess {
     public static final String REALM = "Bearer realm=\"durable-streams\"";
@@ -15,6 +19,15 @@ public final class StreamAccess {
     public record Denial(int status, String type, String detail, String challenge) {
         public static Denial of(Authenticator.Rejected e) {
             return new Denial(401, "unauthorized", e.getMessage(), e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
+        }
+    }
+
+    /** The rule's answer: a denial, or the streams the request may read (what the engine's listings show). */
+    public record Access(Denial denial, ReadScope scope) {
+        static final Access ALL = new Access(null, ReadScope.ALL);
+
+        public boolean allowed() {
+            return denial == null;
         }
     }
 
@@ -33,27 +46,33 @@ public final class StreamAccess {
         this.streamRoot = streamRoot;
     }
 
-    /**
-     * Null when the request for {@code rawStream} (the path below the stream root, not decoded yet)
-     * may go on, else the denial.
-     */
-    public <R extends Target> Denial check(R request, String rawStream, GrantResolver<? super R> grants) {
+    /** Whether the request for {@code rawStream} (the path below the stream root, not decoded yet) may go on, and what it may read. */
+    public <R extends Target> Access check(R request, String rawStream, GrantResolver<? super R> grants) {
         if (request.method().equals("OPTIONS")) {
-            return null;
+            return Access.ALL;
         }
         String stream = decode(rawStream);
         if (carriesOwnCredentials(stream)) {
-            return null;
+            return Access.ALL;
         }
         Grant grant;
         try {
             grant = grants.resolve(request);
         } catch (Authenticator.Rejected e) {
-            return Denial.of(e);
+            return new Access(Denial.of(e), ReadScope.NONE);
         }
-        String missing = missingRight(grant, !(request.method().equals("GET") || request.method().equals("HEAD")),
-                stream, request.header(ProtocolHeaders.STREAM_FORKED_FROM));
-        return missing == null ? null : new Denial(403, "forbidden", missing, REALM + ", error=\"insufficient_scope\"");
+        boolean write = !(request.method().equals("GET") || request.method().equals("HEAD"));
+        if (!write && isListing(stream)) {
+            return new Access(null, grant::mayRead);
+        }
+        String missing = missingRight(grant, write, stream, request.header(ProtocolHeaders.STREAM_FORKED_FROM));
+        return missing == null ? Access.ALL
+                : new Access(new Denial(403, "forbidden", missing, REALM + ", error=\"insufficient_scope\""), ReadScope.NONE);
+    }
+
+    /** The listings of streams and of subscriptions, which reach many streams at once. */
+    private static boolean isListing(String stream) {
+        return StreamListing.addresses(stream) || stream.equals("__ds/subscriptions");
     }
 
     /**
