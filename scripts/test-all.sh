@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: unit and integration tests (Maven), the official server conformance suite on
-# every store, on one PostgreSQL node and on two nodes behind nginx, the official client
+# every store, on one PostgreSQL node and on two nodes behind nginx, through the servlet binding
+# (Jetty) and the Spring Boot starter (the jars `mvn verify` built are reused), the official client
 # conformance cases against the reference server (also with a non-UTF-8 default charset), against
 # ours and against two PostgreSQL nodes, the kill -9 crash test of the file store, the crash tests
 # of two PostgreSQL-store nodes (a node killed, the database crashed), and the caching-proxy test of
-# the stream-incarnations extension (needs nginx).
+# the stream-incarnations extension (needs nginx), and the web console in a headless Chromium.
 # Needs a JDK 17+, Maven and Node 20+; npm packages are installed on first use; PostgreSQL
 # (Debian's postgresql package) for the PostgreSQL store: one throwaway server is started for the
 # whole run (scripts/postgres.sh), unless DS_TEST_POSTGRES_URL names one.
@@ -35,6 +36,10 @@ if command -v nginx >/dev/null 2>&1; then
 else
   echo "SKIPPED: nginx is not installed (apt-get install -y nginx)"
 fi
+echo "== server conformance suite, servlet binding in Jetty"
+scripts/server-conformance.sh servlet
+echo "== server conformance suite, Spring Boot starter (examples/spring-boot)"
+scripts/server-conformance.sh spring
 echo "== client conformance, Java client against the Node reference server"
 scripts/client-conformance.sh reference | tail -3
 echo "== client conformance, Java client against the reference server, LANG=C"
@@ -59,4 +64,6 @@ if command -v nginx >/dev/null 2>&1; then
 else
   echo "SKIPPED: nginx is not installed (apt-get install -y nginx)"
 fi
+echo "== web console in headless Chromium (Playwright)"
+scripts/console-test.sh
 echo "== all tests passed"

@@ -24,11 +24,19 @@ final class ClientOptions {
     /** A client for one command run; it holds no resources that need closing. */
     DurableStreamsClient client() {
         DurableStreamsClient.Builder builder = DurableStreamsClient.newBuilder();
-        if (auth != null && !auth.isEmpty()) {
-            builder.header("Authorization", auth.startsWith("Bearer ") || auth.startsWith("Basic ")
-                    ? auth : "Bearer " + auth);
+        String authorization = authorization();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
         }
         return builder.build();
+    }
+
+    /** The {@code Authorization} header {@code --auth} asks for, or null. */
+    String authorization() {
+        if (auth == null || auth.isEmpty()) {
+            return null;
+        }
+        return auth.startsWith("Bearer ") || auth.startsWith("Basic ") ? auth : "Bearer " + auth;
     }
 
     DurableStream stream(DurableStreamsClient client, String nameOrUrl) {

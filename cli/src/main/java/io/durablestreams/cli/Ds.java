@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "ds", mixinStandardHelpOptions = true, version = Ds.VERSION,
         description = "Durable Streams: durable, resumable, append-only byte streams over HTTP.",
         subcommands = {ServeCommand.class, CreateCommand.class, WriteCommand.class, ReadCommand.class,
-                HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class,
+                HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class, LsCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"",
                 "Every option --NAME also takes its default from the environment variable DS_NAME "

@@ -1,5 +1,6 @@
 package io.durablestreams.cli;
 
+import io.durablestreams.console.ConsoleAssets;
 import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
 import io.durablestreams.engine.store.ControlStore;
@@ -169,6 +170,12 @@ final class ServeCommand implements Callable<Integer> {
             + "127.0.0.x and [::1], also over http. Without it, webhooks reach only public https addresses.")
     boolean allowLocalWebhooks;
 
+    @Option(names = "--console", defaultValue = "on", description = "The web console at /console/ (it uses the same "
+            + "tokens as the API): ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    Switch console;
+
+    enum Switch { on, off }
+
     @Option(names = "--test-faults", hidden = true, description = "Serve the fault-injection endpoint /_test/inject-error (tests only; never in production).")
     boolean testFaults;
 
@@ -202,6 +209,9 @@ final class ServeCommand implements Callable<Integer> {
         }, "ds-shutdown"));
         System.out.println("Durable Streams server listening on " + server.url()
                 + " (streams under " + server.url() + ServerConfig.DEFAULT_STREAM_ROOT + ", store: " + store + ")");
+        if (config.console()) {
+            System.out.println("Web console: " + server.url() + ConsoleAssets.ROOT);
+        }
         System.out.flush();
         stopped.await();
         return 0;
@@ -239,7 +249,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withAccessLog(ServerConfig.AccessLog.valueOf(accessLog.name().toUpperCase(Locale.ROOT)))
                 .withShutdownGraceMillis(shutdownGrace.toMillis())
                 .withConnections(connections)
-                .withTestFaults(testFaults);
+                .withTestFaults(testFaults)
+                .withConsole(console == Switch.on);
     }
 
     /**

@@ -78,6 +78,12 @@ final class SharedLoader {
                 .thenAccept(committed -> registry.reconcile(name, committed, load));
     }
 
+    /** Loads one stream's committed state, without data; completes with its entry, or null when no stream has the name. */
+    CompletableFuture<StreamState> entry(String name) {
+        long load = registry.beginLoad();
+        return shared.load(name, -1, 0).thenApply(committed -> registry.reconcile(name, committed, load));
+    }
+
     /** Loads one stream and waits for it: for callers on their own threads (subscriptions), never an event loop. */
     void loadNow(String name) {
         load(name, -1).join();

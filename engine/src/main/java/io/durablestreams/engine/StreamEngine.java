@@ -37,6 +37,7 @@ public final class StreamEngine implements AutoCloseable {
     private final AppendHandler append;
     private final ReadHandler read;
     private final SubscriptionManager subscriptions;
+    private final StreamListing listing;
     private volatile String publicRoot = "http://127.0.0.1:4437/v1/stream/";
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     /** Retention of a store this process owns; null for a shared store (the store applies retention itself). */
@@ -71,6 +72,7 @@ public final class StreamEngine implements AutoCloseable {
         this.append = new AppendHandler(registry, clockMillis, subscriptions::streamChanged, shared,
                 retention == null ? s -> {} : retention::snapshotted);
         this.read = new ReadHandler(config, registry, clockMillis, new Cursor(clockMillis, random));
+        this.listing = new StreamListing(registry, shared, loader);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ds-expiry-sweeper");
             t.setDaemon(true);
@@ -99,7 +101,7 @@ public final class StreamEngine implements AutoCloseable {
         Request decoded;
         try {
             decoded = new Request(request.method(), Names.decodePath(request.stream()), request.query(),
-                    request.headers(), request.body(), request.baseUrl(), request.live());
+                    request.headers(), request.body(), request.baseUrl(), request.live(), request.readScope());
             validateName(decoded.stream());
         } catch (Problem p) {
             return CompletableFuture.completedFuture(p.response());
@@ -158,6 +160,9 @@ public final class StreamEngine implements AutoCloseable {
      */
     private CompletableFuture<Response> run(Request request, int attempt) {
         try {
+            if (StreamListing.addresses(request.stream())) {
+                return listing.handle(request);
+            }
             if (SubscriptionManager.isReserved(request.stream())) {
                 return subscriptions.handle(request);
             }

@@ -86,6 +86,7 @@ final class EngineHarness implements LiveContext, AutoCloseable {
         private final Map<String, String> headers = new HashMap<>();
         private final Map<String, List<String>> query = new LinkedHashMap<>();
         private byte[] body = new byte[0];
+        private io.durablestreams.engine.http.ReadScope readScope = io.durablestreams.engine.http.ReadScope.ALL;
 
         Call(String method, String stream) {
             this.method = method;
@@ -99,6 +100,12 @@ final class EngineHarness implements LiveContext, AutoCloseable {
 
         Call param(String name, String value) {
             query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        /** What the caller may read, as a binding's authorization would say. */
+        Call readScope(io.durablestreams.engine.http.ReadScope scope) {
+            readScope = scope;
             return this;
         }
 
@@ -122,7 +129,7 @@ final class EngineHarness implements LiveContext, AutoCloseable {
 
         java.util.concurrent.CompletableFuture<Response> future() {
             return engine.handle(new Request(method, stream, query, headers::get, body,
-                    "http://test.local/v1/stream/", EngineHarness.this));
+                    "http://test.local/v1/stream/", EngineHarness.this, readScope));
         }
     }
 

@@ -1,10 +1,9 @@
 package io.durablestreams.server;
 
-import io.durablestreams.engine.Names;
-import io.durablestreams.protocol.ProtocolHeaders;
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.server.auth.AuthConfig;
 import io.durablestreams.server.auth.Authenticator;
-import io.durablestreams.server.auth.Grant;
+import io.durablestreams.server.auth.StreamAccess;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -17,25 +16,39 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Pipeline slot: after rate limiting, before the stream handler. Requests under the stream root
- * need a bearer token (static or JWT) whose grant covers the stream: GET/HEAD need read, PUT/POST/
- * DELETE need write, and a fork also needs read on its source. {@code /metrics} needs the metrics
- * token, or without one any accepted credential ({@link Authenticator#authorizeMetrics}). Answers 401
- * or 403 with {@code WWW-Authenticate} (RFC 6750). CORS preflights and health endpoints pass.
+ * need a bearer token (static or JWT) whose grant covers the stream ({@link StreamAccess}, the rule
+ * every binding applies); the listings under {@code __ds} go on as a {@link ScopedRequest} carrying
+ * what the credential may read. {@code /metrics} needs the metrics token, or without one any accepted
+ * credential ({@link Authenticator#authorizeMetrics}). CORS preflights and health endpoints pass.
  */
 @ChannelHandler.Sharable
 final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final String REALM = "Bearer realm=\"durable-streams\"";
     private static final String METRICS = "/metrics";
     private final Authenticator authenticator;
     private final boolean protectsStreams;
     private final String streamRoot;
+    private final StreamAccess access;
     private final StandardHeaders standard;
+
+    /** A Netty request as the access rule sees it. */
+    private record Target(FullHttpRequest msg) implements StreamAccess.Target {
+        @Override
+        public String method() {
+            return msg.method().name();
+        }
+
+        @Override
+        public String header(String lowerCaseName) {
+            return msg.headers().get(lowerCaseName);
+        }
+    }
 
     AuthHandler(AuthConfig config, String streamRoot, StandardHeaders standard) {
         super(false);
         this.authenticator = new Authenticator(config, System::currentTimeMillis);
         this.protectsStreams = config.protectsStreams();
         this.streamRoot = streamRoot;
+        this.access = new StreamAccess(streamRoot);
         this.standard = standard;
     }
 
@@ -51,7 +64,7 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 authenticator.authorizeMetrics(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
                 ctx.fireChannelRead(msg);
             } catch (Authenticator.Rejected e) {
-                unauthorized(ctx, msg, e);
+                deny(ctx, msg, StreamAccess.Denial.of(e));
             }
             return;
         }
@@ -59,79 +72,22 @@ final class AuthHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.fireChannelRead(msg);
             return;
         }
-        String stream = decode(path.substring(streamRoot.length()));
-        if (carriesOwnCredentials(stream)) {
+        StreamAccess.Access decided = access.check(new Target(msg), path.substring(streamRoot.length()),
+                t -> authenticator.authenticate(t.header("authorization")));
+        if (!decided.allowed()) {
+            deny(ctx, msg, decided.denial());
+        } else if (decided.scope() == ReadScope.ALL) {
             ctx.fireChannelRead(msg);
-            return;
-        }
-        boolean write = !(msg.method().equals(HttpMethod.GET) || msg.method().equals(HttpMethod.HEAD));
-        try {
-            Grant grant = authenticator.authenticate(msg.headers().get(HttpHeaderNames.AUTHORIZATION));
-            String missing = missingRight(grant, write, stream, msg.headers().get(ProtocolHeaders.STREAM_FORKED_FROM));
-            if (missing == null) {
-                ctx.fireChannelRead(msg);
-                return;
-            }
-            deny(ctx, msg, 403, "forbidden", missing, REALM + ", error=\"insufficient_scope\"");
-        } catch (Authenticator.Rejected e) {
-            unauthorized(ctx, msg, e);
+        } else {
+            ctx.fireChannelRead(new ScopedRequest(msg, decided.scope()));
         }
     }
 
-    /**
-     * Null when the grant allows the request, else what it lacks, naming the right and the stream:
-     * the stream itself needs read (GET, HEAD) or write (anything else), a fork's source needs read.
-     */
-    private String missingRight(Grant grant, boolean write, String stream, String forkSource) {
-        if (write ? !grant.mayWrite(stream) : !grant.mayRead(stream)) {
-            return "the token does not grant " + (write ? "write" : "read") + " access to stream '" + stream + "'";
-        }
-        if (forkSource != null) {
-            String source = sourceName(forkSource);
-            if (!grant.mayRead(source)) {
-                return "the token does not grant read access to stream '" + source + "', the source of the fork";
-            }
-        }
-        return null;
-    }
-
-    private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest msg, Authenticator.Rejected e) {
-        deny(ctx, msg, 401, "unauthorized", e.getMessage(), e.invalidToken() ? REALM + ", error=\"invalid_token\"" : REALM);
-    }
-
-    /**
-     * Subscription callbacks, acks and releases authenticate with the wake's own token, which the
-     * engine verifies; the JWKS is public by design (PROTOCOL.md §6.5, §7).
-     */
-    private static boolean carriesOwnCredentials(String stream) {
-        if (stream.equals("__ds/jwks.json")) {
-            return true;
-        }
-        if (!stream.startsWith("__ds/subscriptions/")) {
-            return false;
-        }
-        return stream.endsWith("/callback") || stream.endsWith("/ack") || stream.endsWith("/release");
-    }
-
-    private String sourceName(String header) {
-        String v = header.trim();
-        return decode(v.startsWith(streamRoot) ? v.substring(streamRoot.length()) : v);
-    }
-
-    /** Decodes exactly as the engine does; a malformed name is left for the engine to reject. */
-    private static String decode(String raw) {
-        try {
-            return Names.decodePath(raw);
-        } catch (RuntimeException e) {
-            return raw;
-        }
-    }
-
-    private void deny(ChannelHandlerContext ctx, FullHttpRequest msg, int status, String type, String detail, String challenge) {
+    private void deny(ChannelHandlerContext ctx, FullHttpRequest msg, StreamAccess.Denial denial) {
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         msg.release();
-        FullHttpResponse r = Responses.problem(status, type, detail);
-        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
+        FullHttpResponse r = Responses.problem(denial.status(), denial.type(), denial.detail());
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, denial.challenge());
         Responses.send(ctx, standard, r, keepAlive);
     }
 }

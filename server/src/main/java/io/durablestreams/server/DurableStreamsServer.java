@@ -1,6 +1,10 @@
 package io.durablestreams.server;
 
+import io.durablestreams.console.ConsoleAssets;
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.server.common.ServerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -66,10 +70,13 @@ public final class DurableStreamsServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final StreamEngine engine;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ServerMetrics metrics;
     private final StandardHeaders standard;
     private final RateLimitHandler rateLimit;
     private final AuthHandler auth;
+    /** The web console's files (loaded once), or null when it is off. */
+    private final ConsoleAssets console;
     private final AccessLogger accessLog;
     private final FaultInjectionHandler.Faults faults = new FaultInjectionHandler.Faults();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
@@ -82,8 +89,9 @@ public final class DurableStreamsServer implements AutoCloseable {
     public DurableStreamsServer(ServerConfig config, StreamEngine engine) {
         this.config = config;
         this.engine = engine;
-        this.metrics = new ServerMetrics(engine);
+        this.metrics = new ServerMetrics(engine, registry);
         this.standard = new StandardHeaders(config.allowedOrigin());
+        this.console = config.console() ? ConsoleAssets.bundled() : null;
         this.rateLimit = config.rateLimit() == null ? null : new RateLimitHandler(
                 new RateLimiter(config.rateLimit().requestsPerSecond(), config.rateLimit().burst(), System::currentTimeMillis), standard);
         this.auth = config.auth() == null ? null
@@ -183,7 +191,7 @@ public final class DurableStreamsServer implements AutoCloseable {
         if (config.testFaults()) {
             p.addLast("test-faults", new FaultInjectionHandler(faults, standard, config.streamRoot()));
         }
-        p.addLast("streams", new StreamRequestHandler(engine, config, standard, metrics, shuttingDown::get));
+        p.addLast("streams", new StreamRequestHandler(engine, config, standard, this::scrape, shuttingDown::get, console));
         p.addLast("sse-writability", new SseWritability());
     }
 
@@ -261,6 +269,11 @@ public final class DurableStreamsServer implements AutoCloseable {
 
     public ServerMetrics metrics() {
         return metrics;
+    }
+
+    /** The Prometheus text exposition of every meter, served at {@code /metrics}. */
+    public String scrape() {
+        return registry.scrape();
     }
 
     /** Connections admitted and still open. */

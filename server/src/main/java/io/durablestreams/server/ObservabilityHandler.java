@@ -1,11 +1,14 @@
 package io.durablestreams.server;
 
+import io.durablestreams.protocol.ProtocolHeaders;
+import io.durablestreams.server.common.Operations;
+import io.durablestreams.server.common.ServerMetrics;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -53,7 +56,8 @@ final class ObservabilityHandler extends ChannelDuplexHandler {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof HttpRequest req) {
-            Exchange e = new Exchange(req, Operations.of(req, streamRoot));
+            Exchange e = new Exchange(req, Operations.of(req.method().name(), req.uri(), streamRoot,
+                    req.headers().get(ProtocolHeaders.STREAM_CLOSED), () -> HttpUtil.getContentLength(req, -1L)));
             e.liveGauge = metrics.live(e.operation);
             if (e.liveGauge != null) {
                 e.liveGauge.incrementAndGet();
@@ -95,14 +99,7 @@ final class ObservabilityHandler extends ChannelDuplexHandler {
             e.liveGauge = null;
         }
         long nanos = System.nanoTime() - e.startNanos;
-        metrics.request(e.operation, e.status, nanos);
-        if (e.status < 300) {
-            if (e.operation.equals(Operations.APPEND) || (e.operation.equals(Operations.CREATE) && e.requestBytes > 0)) {
-                metrics.appended(e.requestBytes);
-            } else if (e.method.equals(HttpMethod.GET.name())) {
-                metrics.read(e.responseBytes);
-            }
-        }
+        metrics.completed(e.operation, e.method, e.status, nanos, e.requestBytes, e.responseBytes);
         if (accessLog != null) {
             accessLog.log(new AccessLogger.Entry(e.startMillis, remote(ctx), e.method, e.uri, e.status,
                     e.responseBytes, nanos / 1000, e.operation));

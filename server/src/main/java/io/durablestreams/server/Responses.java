@@ -1,6 +1,6 @@
 package io.durablestreams.server;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.durablestreams.server.common.ProblemBody;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,13 +18,9 @@ final class Responses {
     private Responses() {}
 
     static FullHttpResponse problem(int status, String type, String detail) {
-        StringBuilder json = new StringBuilder(96).append("{\"type\":\"").append(type).append("\",\"status\":")
-                .append(status).append(",\"detail\":\"");
-        JsonStringEncoder.getInstance().quoteAsString(detail, json);
-        json.append("\"}");
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-                Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/problem+json");
+                Unpooled.copiedBuffer(ProblemBody.json(status, type, detail), StandardCharsets.UTF_8));
+        r.headers().set(HttpHeaderNames.CONTENT_TYPE, ProblemBody.CONTENT_TYPE);
         return r;
     }
 

@@ -24,12 +24,13 @@ import java.nio.file.Path;
  * @param shutdownGraceMillis       how long a graceful shutdown waits for in-flight work
  * @param testFaults                serve the fault-injection endpoint used by conformance tests (never in production)
  * @param connections               header and idle timeouts and the connection limit
+ * @param console                   serve the web console under {@code /console/}
  */
 public record ServerConfig(String host, int port, String streamRoot, String allowedOrigin,
                            String publicBaseUrl, EngineConfig engine, Tls tls, boolean h2c,
                            int compressionThresholdBytes, AuthConfig auth, RateLimit rateLimit,
                            AccessLog accessLog, long shutdownGraceMillis,
-                           boolean testFaults, Connections connections) {
+                           boolean testFaults, Connections connections, boolean console) {
     public static final int DEFAULT_PORT = 4437;
     public static final String DEFAULT_STREAM_ROOT = "/v1/stream/";
     /** {@value} */
@@ -112,12 +113,12 @@ public record ServerConfig(String host, int port, String streamRoot, String allo
         }
     }
 
-    /** Plain HTTP/1.1 with no auth, rate limit or access log, and the default connection limits. */
+    /** Plain HTTP/1.1 with no auth, rate limit or access log, the default connection limits, and the console. */
     public ServerConfig(String host, int port, String streamRoot, String allowedOrigin, String publicBaseUrl,
                         EngineConfig engine) {
         this(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, null, false,
                 DEFAULT_COMPRESSION_THRESHOLD_BYTES, null, null, AccessLog.OFF, DEFAULT_SHUTDOWN_GRACE_MILLIS, false,
-                Connections.defaults());
+                Connections.defaults(), true);
     }
 
     public static ServerConfig defaults() {
@@ -126,71 +127,76 @@ public record ServerConfig(String host, int port, String streamRoot, String allo
 
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withEngine(EngineConfig e) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, e, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withTls(Tls t) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, t, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withH2c(boolean enabled) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, enabled,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withCompressionThresholdBytes(int bytes) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                bytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                bytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withAuth(AuthConfig a) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, a, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, a, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withRateLimit(RateLimit r) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, r, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, r, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withAccessLog(AccessLog a) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, a, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, a, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withPublicBaseUrl(String url) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, url, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withShutdownGraceMillis(long millis) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, millis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, millis, testFaults, connections, console);
     }
 
     public ServerConfig withAllowedOrigin(String origin) {
         return new ServerConfig(host, port, streamRoot, origin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 
     public ServerConfig withTestFaults(boolean enabled) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, enabled, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, enabled, connections, console);
     }
 
     public ServerConfig withConnections(Connections c) {
         return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, c);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, c, console);
+    }
+
+    public ServerConfig withConsole(boolean enabled) {
+        return new ServerConfig(host, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, enabled);
     }
 
     public ServerConfig withHost(String h) {
         return new ServerConfig(h, port, streamRoot, allowedOrigin, publicBaseUrl, engine, tls, h2c,
-                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections);
+                compressionThresholdBytes, auth, rateLimit, accessLog, shutdownGraceMillis, testFaults, connections, console);
     }
 }

@@ -1,41 +1,41 @@
 package io.durablestreams.server;
 
-import io.durablestreams.protocol.ProtocolHeaders;
+import io.durablestreams.server.common.BrowserHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.Map;
 
 /**
- * Headers on every response, errors and SSE included: browser security headers (PROTOCOL.md
- * §12.7) and CORS, whose expose list names every protocol response header.
+ * The {@link BrowserHeaders} on Netty's header type: the values are converted to cached
+ * {@link AsciiString}s once, since they go on every response.
  */
 final class StandardHeaders {
-    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
-    private static final AsciiString CROSS_ORIGIN = AsciiString.cached("cross-origin");
-    private static final AsciiString EXPOSE = AsciiString.cached(String.join(", ", ProtocolHeaders.EXPOSED_HEADERS));
-    private static final AsciiString ALLOW_HEADERS = AsciiString.cached(String.join(", ", ProtocolHeaders.REQUEST_HEADERS));
-    private static final AsciiString ALLOW_METHODS = AsciiString.cached("GET, HEAD, POST, PUT, DELETE, OPTIONS");
-
-    private final AsciiString allowedOrigin;
+    private final BrowserHeaders values;
+    private final AsciiString[] names;
+    private final AsciiString[] always;
 
     StandardHeaders(String allowedOrigin) {
-        this.allowedOrigin = AsciiString.cached(allowedOrigin);
+        this.values = new BrowserHeaders(allowedOrigin);
+        this.names = new AsciiString[values.always().size()];
+        this.always = new AsciiString[names.length];
+        int i = 0;
+        for (Map.Entry<String, String> e : values.always().entrySet()) {
+            names[i] = AsciiString.cached(e.getKey());
+            always[i++] = AsciiString.cached(e.getValue());
+        }
     }
 
     void apply(HttpHeaders h) {
-        h.set("x-content-type-options", NOSNIFF);
-        h.set("cross-origin-resource-policy", CROSS_ORIGIN);
-        h.set("access-control-allow-origin", allowedOrigin);
-        h.set("access-control-expose-headers", EXPOSE);
-        if (!"*".contentEquals(allowedOrigin)) {
+        for (int i = 0; i < names.length; i++) {
+            h.set(names[i], always[i]);
+        }
+        if (values.varyOrigin()) {
             h.add("vary", "origin");
         }
     }
 
     /** The answer to a CORS preflight: every method and protocol header is allowed. */
     void preflight(HttpHeaders h, String requestedHeaders) {
-        h.set("access-control-allow-methods", ALLOW_METHODS);
-        h.set("access-control-allow-headers", requestedHeaders == null || requestedHeaders.isBlank()
-                ? ALLOW_HEADERS : ALLOW_HEADERS + ", " + requestedHeaders);
-        h.set("access-control-max-age", "86400");
+        values.preflight(requestedHeaders).forEach(h::set);
     }
 }

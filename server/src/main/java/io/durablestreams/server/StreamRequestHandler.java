@@ -1,7 +1,10 @@
 package io.durablestreams.server;
 
+import io.durablestreams.console.ConsoleAssets;
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.server.common.StorageFailure;
 import io.durablestreams.engine.http.LiveContext;
+import io.durablestreams.engine.http.ReadScope;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
 import io.netty.buffer.ByteBuf;
@@ -34,12 +37,13 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Pipeline slot: last request handler. Turns each complete request into an engine
  * {@link Request}, writes the engine's {@link Response} (gzip-compressed when large and accepted),
- * runs SSE sessions on the channel, and serves the operational endpoints outside the stream root:
- * {@code /healthz}, {@code /readyz} and {@code /metrics}.
+ * runs SSE sessions on the channel, and serves what lies outside the stream root: the operational
+ * endpoints {@code /healthz}, {@code /readyz} and {@code /metrics}, and the web console ({@link ConsoleAssets}).
  *
  * <p>While a response is pending (an append waiting for durability, a long-poll, an SSE stream)
  * the channel stops reading, so pipelined requests are answered in order and a slow client
@@ -54,12 +58,15 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
     private final StreamEngine engine;
     private final ServerConfig config;
     private final StandardHeaders standard;
-    private final ServerMetrics metrics;
+    private final Supplier<String> metrics;
     private final BooleanSupplier shuttingDown;
+    /** The web console's files, or null when it is off. */
+    private final ConsoleAssets console;
 
-    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, ServerMetrics metrics,
-                         BooleanSupplier shuttingDown) {
+    StreamRequestHandler(StreamEngine engine, ServerConfig config, StandardHeaders standard, Supplier<String> metrics,
+                         BooleanSupplier shuttingDown, ConsoleAssets console) {
         this.engine = engine;
+        this.console = console;
         this.config = config;
         this.standard = standard;
         this.metrics = metrics;
@@ -86,6 +93,10 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
             Responses.send(ctx, standard, r, keepAlive);
             return;
         }
+        if (console != null && ConsoleAssets.handles(path)) {
+            console(ctx, msg, path, keepAlive);
+            return;
+        }
         if (!path.startsWith(config.streamRoot())) {
             operational(ctx, path, keepAlive);
             return;
@@ -103,7 +114,7 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         byte[] body = ByteBufUtil.getBytes(msg.content());
         HttpHeaders headers = msg.headers();
         Request request = new Request(method.name(), path.substring(config.streamRoot().length()),
-                uri.parameters(), headers::get, body, baseUrl(msg), live(ctx));
+                uri.parameters(), headers::get, body, baseUrl(msg), live(ctx), readScope(msg));
         boolean head = method.equals(HttpMethod.HEAD);
         boolean gzip = config.compressionThresholdBytes() > 0 && method.equals(HttpMethod.GET) && acceptsGzip(msg);
 
@@ -115,6 +126,17 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
         ctx.channel().config().setAutoRead(false);
         future.whenComplete((response, err) -> ctx.executor().execute(() -> respond(ctx, response, keepAlive, head, gzip,
                 err instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : err)));
+    }
+
+    /**
+     * What the caller may read, for the listings: what {@link AuthHandler} found, every stream when
+     * nothing is authorized, and nothing if authorization is on but the request was not scoped.
+     */
+    private ReadScope readScope(FullHttpRequest msg) {
+        if (msg instanceof ScopedRequest scoped) {
+            return scoped.scope();
+        }
+        return config.auth() != null && config.auth().protectsStreams() ? ReadScope.NONE : ReadScope.ALL;
     }
 
     private void operational(ChannelHandlerContext ctx, String path, boolean keepAlive) {
@@ -130,9 +152,17 @@ final class StreamRequestHandler extends SimpleChannelInboundHandler<FullHttpReq
                     text(ctx, keepAlive, 200, "ready\n", "text/plain; charset=utf-8");
                 }
             }
-            case "/metrics" -> text(ctx, keepAlive, 200, metrics.scrape(), "text/plain; version=0.0.4; charset=utf-8");
+            case "/metrics" -> text(ctx, keepAlive, 200, metrics.get(), "text/plain; version=0.0.4; charset=utf-8");
             default -> problem(ctx, keepAlive, 404, "not-found", "streams live under " + config.streamRoot());
         }
+    }
+
+    private void console(ChannelHandlerContext ctx, FullHttpRequest msg, String path, boolean keepAlive) {
+        ConsoleAssets.Reply reply = console.serve(msg.method().name(), path, msg.headers().get(HttpHeaderNames.IF_NONE_MATCH));
+        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(reply.status()),
+                Unpooled.wrappedBuffer(reply.body()));
+        reply.headers().forEach(r.headers()::set);
+        Responses.send(ctx, standard, r, keepAlive);
     }
 
     private void text(ChannelHandlerContext ctx, boolean keepAlive, int status, String body, String contentType) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.durablestreams.engine.EngineConfig;
 import io.durablestreams.engine.StreamEngine;
+import io.durablestreams.server.common.StorageFailure;
 import io.durablestreams.store.file.FileStorage;
 import io.durablestreams.store.file.FileStoreConfig;
 import java.io.ByteArrayOutputStream;

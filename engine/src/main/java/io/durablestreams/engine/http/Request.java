@@ -15,6 +15,8 @@ import java.util.function.Function;
  * @param baseUrl  scheme, host and stream root of this server as the client addressed it,
  *                 e.g. {@code http://localhost:4437/v1/stream/}; used for {@code Location}
  * @param live     where live reads run their callbacks
+ * @param readScope the streams the caller may read (see {@link ReadScope}); {@link ReadScope#ALL}
+ *                 when the binding authorizes nothing
  */
 public record Request(
         String method,
@@ -23,7 +25,14 @@ public record Request(
         Function<String, String> headers,
         byte[] body,
         String baseUrl,
-        LiveContext live) {
+        LiveContext live,
+        ReadScope readScope) {
+
+    /** A request of a binding that does not authorize callers: they may read every stream. */
+    public Request(String method, String stream, Map<String, List<String>> query, Function<String, String> headers,
+                   byte[] body, String baseUrl, LiveContext live) {
+        this(method, stream, query, headers, body, baseUrl, live, ReadScope.ALL);
+    }
 
     public String header(String lowerCaseName) {
         return headers.apply(lowerCaseName);

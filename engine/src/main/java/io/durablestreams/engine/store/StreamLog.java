@@ -131,4 +131,13 @@ public interface StreamLog {
      * deletion is durable: from then on, the stream is gone after any restart.
      */
     CompletableFuture<Void> delete();
+
+    /**
+     * How many messages (JSON mode) of this log end at or before {@code position}, if the log
+     * knows without loading anything; else -1. For listings only: a store that cannot answer
+     * cheaply keeps the default.
+     */
+    default long messagesUpTo(long position) {
+        return -1;
+    }
 }

@@ -36,6 +36,17 @@ final class Cursors {
         return firstPending(s) != null;
     }
 
+    /** How many linked streams have unacknowledged data. */
+    int pendingCount(Subscription s) {
+        int n = 0;
+        for (Map.Entry<String, Subscription.Link> e : s.links.entrySet()) {
+            if (pending(e.getValue(), streams.tail(e.getKey()))) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** The first linked stream with unacknowledged data, or null. */
     String firstPending(Subscription s) {
         for (Map.Entry<String, Subscription.Link> e : s.links.entrySet()) {

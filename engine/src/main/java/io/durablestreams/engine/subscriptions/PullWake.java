@@ -81,7 +81,7 @@ final class PullWake {
                 LOG.log(System.Logger.Level.WARNING, "wake stream " + wakeStream + " of subscription " + s.id
                         + " refuses wake events (deleted, closed, or not JSON); retrying with backoff");
             }
-            retries.failed(s);
+            retries.failed(s, "wake stream " + wakeStream + " refuses wake events (deleted, closed, or not JSON)");
             registry.persist(s);
             if (s.holder == null) { // a worker that claimed meanwhile owns the timer (its lease)
                 retryWhenDue(s);

@@ -22,9 +22,11 @@ final class Retries {
         this.random = random;
     }
 
-    /** Records a failed attempt and schedules the next one ({@link #remaining}); the caller persists. */
-    void failed(Subscription s) {
+    /** Records a failed attempt, and why, and schedules the next one ({@link #remaining}); the caller persists. */
+    void failed(Subscription s, String why) {
         s.failed = true;
+        s.lastError = why;
+        s.lastErrorAt = clock.getAsLong();
         s.attempts++;
         long base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS << Math.min(16, s.attempts - 1));
         long delay = Math.round(base * (1 - JITTER + 2 * JITTER * random.nextDouble()));

@@ -47,6 +47,9 @@ final class Subscription {
     int attempts;
     long nextAttemptAt;
     boolean failed;
+    /** Why the latest failed delivery attempt failed, and when (kept after a success, for operators); null if none failed. */
+    String lastError;
+    long lastErrorAt;
     /** Shared control store only: which node's delivery attempt of the current wake is in flight, and until when ({@link Attempts}). */
     String attemptBy;
     long attemptUntil;
@@ -92,6 +95,10 @@ final class Subscription {
             n.put("attempts", attempts);
             n.put("next_attempt_at", nextAttemptAt);
             n.put("failed", failed);
+            if (lastError != null) {
+                n.put("last_error", lastError);
+                n.put("last_error_at", lastErrorAt);
+            }
             if (attemptBy != null) {
                 n.put("attempt_by", attemptBy);
                 n.put("attempt_until", attemptUntil);
@@ -127,6 +134,8 @@ final class Subscription {
             attempts = 0;
             nextAttemptAt = 0;
             failed = false;
+            lastError = null;
+            lastErrorAt = 0;
             attemptBy = null;
             attemptUntil = 0;
             return;
@@ -155,6 +164,8 @@ final class Subscription {
         attempts = n.path("attempts").asInt();
         nextAttemptAt = n.path("next_attempt_at").asLong();
         failed = n.path("failed").asBoolean();
+        lastError = textOrNull(n, "last_error");
+        lastErrorAt = n.path("last_error_at").asLong();
         attemptBy = textOrNull(n, "attempt_by");
         attemptUntil = n.path("attempt_until").asLong();
     }

@@ -5,6 +5,7 @@ import static io.durablestreams.engine.subscriptions.ControlResponses.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.durablestreams.engine.http.Request;
 import io.durablestreams.engine.http.Response;
@@ -57,6 +58,10 @@ final class SubscriptionRoutes {
         if (parts.length == 2 && parts[1].equals("jwks.json") && method.equals("GET")) {
             return new Response(200).header("content-type", "application/jwk-set+json")
                     .header("cache-control", "public, max-age=300").body(signer.jwks());
+        }
+        if (parts.length == 2 && parts[1].equals("subscriptions")) {
+            return method.equals("GET") ? list(req)
+                    : error(405, "METHOD_NOT_ALLOWED", method + " is not allowed here");
         }
         if (parts.length < 3 || !parts[1].equals("subscriptions") || parts[2].isEmpty() || parts[2].length() > MAX_ID_LENGTH) {
             return error(404, "NOT_FOUND", "no such control endpoint");
@@ -144,6 +149,44 @@ final class SubscriptionRoutes {
         }
         registry.add(s);
         return json(201, view(s));
+    }
+
+    /**
+     * Every live subscription the caller may read ({@code __ds/subscriptions/ID} in its read scope),
+     * by id, with its delivery state: not in the protocol, for operators (docs/listing-api.md).
+     */
+    private Response list(Request req) {
+        ArrayNode out = json.createArrayNode();
+        registry.all().stream().filter(s -> !s.deleted && req.readScope().mayRead("__ds/subscriptions/" + s.id))
+                .sorted(java.util.Comparator.comparing(s -> s.id))
+                .forEach(s -> out.add(status(s)));
+        ObjectNode body = json.createObjectNode();
+        body.set("subscriptions", out);
+        return json(200, body);
+    }
+
+    /** The view of {@link #get} plus where delivery stands. */
+    private ObjectNode status(Subscription s) {
+        ObjectNode n = view(s);
+        n.put("generation", s.generation);
+        n.put("pending_streams", cursors.pendingCount(s));
+        if (s.wakeId != null) {
+            ObjectNode wake = n.putObject("wake").put("wake_id", s.wakeId).put("holder", s.holder)
+                    .put("lease_expires_at", s.holder != null ? Instant.ofEpochMilli(s.leaseExpiresAt).toString() : null);
+            if (!s.isWebhook()) {
+                wake.put("announced", s.wakeAnnounced);
+            }
+        } else {
+            n.putNull("wake");
+        }
+        n.put("attempts", s.attempts);
+        n.put("next_attempt_at", s.nextAttemptAt > 0 ? Instant.ofEpochMilli(s.nextAttemptAt).toString() : null);
+        if (s.lastError != null) {
+            n.putObject("last_error").put("message", s.lastError).put("at", Instant.ofEpochMilli(s.lastErrorAt).toString());
+        } else {
+            n.putNull("last_error");
+        }
+        return n;
     }
 
     private Response get(String id) {

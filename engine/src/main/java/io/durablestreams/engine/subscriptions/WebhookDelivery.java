@@ -81,7 +81,7 @@ final class WebhookDelivery {
         String wakeId = s.wakeId;
         if (transport == null) {
             LOG.log(System.Logger.Level.WARNING, "subscription " + s.id + " has a webhook, but this server delivers none");
-            retry(s, answered);
+            retry(s, answered, "this server delivers no webhooks");
             return;
         }
         String attempt = attempts.begin(s, ATTEMPT_BOUND_MS);
@@ -100,7 +100,7 @@ final class WebhookDelivery {
                 attempts.end(s, attempt);
                 Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
                 LOG.log(System.Logger.Level.WARNING, "webhook of subscription " + s.id + " refused: " + cause.getMessage());
-                retry(s, answered);
+                retry(s, answered, "webhook refused: " + cause.getMessage());
                 return;
             }
             send(s, target, attempt, answered);
@@ -139,9 +139,9 @@ final class WebhookDelivery {
         }
         if (err != null || reply.status() / 100 != 2) {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            LOG.log(System.Logger.Level.INFO, "webhook of subscription " + s.id + " failed: "
-                    + (cause != null ? cause.toString() : "status " + reply.status()));
-            retry(s, answered);
+            String why = cause != null ? cause.toString() : "status " + reply.status();
+            LOG.log(System.Logger.Level.INFO, "webhook of subscription " + s.id + " failed: " + why);
+            retry(s, answered, "webhook failed: " + why);
             return;
         }
         retries.succeeded(s);
@@ -156,8 +156,8 @@ final class WebhookDelivery {
         }
     }
 
-    private void retry(Subscription s, Answered answered) {
-        retries.failed(s);
+    private void retry(Subscription s, Answered answered, String why) {
+        retries.failed(s, why);
         registry.persist(s);
         timers.scheduleWhenDue(s.id, () -> retries.remaining(s), () -> deliver(s, answered));
     }

@@ -596,6 +596,12 @@ final class FileStreamLog implements StreamLog {
         return MessageIndex.boundariesToBatchEnd(ends, batchEnds, position);
     }
 
+    /** Known once the message index is loaded (a stream in use); -1 before, rather than loading it for a listing. */
+    @Override
+    public synchronized long messagesUpTo(long position) {
+        return messageEnds == null ? -1 : messageEnds.floorIndex(position) + 1;
+    }
+
     @Override
     public void touched(long nowMillis) {
         if (nowMillis > lastAccessMillis) {

@@ -157,6 +157,11 @@ final class MemoryStreamLog implements StreamLog {
     }
 
     @Override
+    public synchronized long messagesUpTo(long position) {
+        return messageEnds.floorIndex(position) + 1;
+    }
+
+    @Override
     public CompletableFuture<Void> sync() {
         return DONE;
     }
