@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: unit and integration tests (Maven), the official server conformance suite on
+# Runs every test: unit and integration tests (Maven), the README's commands, the official server conformance suite on
 # every store, on one PostgreSQL node and on two nodes behind nginx, the official client
 # conformance cases against the reference server (also with a non-UTF-8 default charset), against
 # ours and against two PostgreSQL nodes, the kill -9 crash test of the file store, the crash tests
@@ -93,6 +93,7 @@ stage "unit and integration tests (mvn verify)" maven_verify
 {
   stage "client conformance, Java client against the Node reference server" scripts/client-conformance.sh reference
   stage "client conformance, against the reference server, LANG=C" env LANG=C LC_ALL=C scripts/client-conformance.sh reference
+  stage "README, top to bottom" scripts/readme-test.sh
 } &
 BACKGROUND+=($!)
 stage "server conformance, in-memory store" scripts/server-conformance.sh memory
