@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,6 +117,15 @@ public final class Ds implements Runnable {
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
+    private static boolean untrustedCertificate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Failures become one line on stderr and an exit code; a stack trace only for what must be a bug. */
     private static int report(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         String prefix = "ds " + cmd.getCommandName() + ": ";
@@ -126,7 +136,7 @@ public final class Ds implements Runnable {
             message = e.getMessage();
         } else if (ex instanceof DurableStreamException e) {
             code = ExitCode.of(e);
-            message = e.getMessage() + hint(code);
+            message = e.getMessage() + hint(code, e);
         } else if (ex instanceof IOException) {
             code = ExitCode.UNAVAILABLE;
             message = ex.getMessage() != null ? ex.getMessage() : ex.toString();
@@ -142,7 +152,11 @@ public final class Ds implements Runnable {
         return code;
     }
 
-    private static String hint(int code) {
+    private static String hint(int code, DurableStreamException e) {
+        if (code == ExitCode.UNAVAILABLE && untrustedCertificate(e)) {
+            return " (the server's certificate is not trusted: --cacert FILE for a self-signed or private-CA server, "
+                    + "and the URL's host must be a name in the certificate)";
+        }
         return switch (code) {
             case ExitCode.AUTH -> " (check --auth / STREAM_AUTH)";
             case ExitCode.UNAVAILABLE -> " (is the server running? check --url / STREAM_URL)";
