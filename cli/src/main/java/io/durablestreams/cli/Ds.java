@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code ds} command: the server and the client tools in one executable. */
-@Command(name = "ds", mixinStandardHelpOptions = true, version = Ds.VERSION,
+@Command(name = "ds", mixinStandardHelpOptions = true,
         description = "Durable Streams: durable, resumable, append-only byte streams over HTTP.",
         subcommands = {ServeCommand.class, CreateCommand.class, WriteCommand.class, ReadCommand.class,
                 HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class,
@@ -27,8 +28,13 @@ import picocli.CommandLine.ScopeType;
                 "Example: ds serve & ds create demo --content-type application/json; "
                         + "ds write demo --json '{\"n\":1}'; ds read demo --follow"})
 public final class Ds implements Runnable {
-    /** What {@code ds --version} and {@code ds SUBCOMMAND --version} print. */
-    static final String VERSION = "ds 0.1.0";
+    /**
+     * What {@code ds --version} and {@code ds SUBCOMMAND --version} print: the version the jar was
+     * built as ({@code Implementation-Version}, from the build's project version), or "development
+     * build" when run from classes.
+     */
+    static final String VERSION = "ds " + Objects.requireNonNullElse(Ds.class.getPackage().getImplementationVersion(),
+            "(development build)");
     private final Io io;
 
     @CommandLine.Spec
