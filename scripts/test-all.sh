@@ -90,6 +90,7 @@ echo "stage logs: ${LOGS#"$ROOT"/}/"
 stage "unit and integration tests (mvn verify)" maven_verify
 stage "consumer project against the installed artifacts" scripts/consumer-test.sh
 stage "distribution: unpacked, bin/ds serve with only a JRE, round trip" scripts/dist-test.sh
+stage "examples, each against a started server" scripts/examples-test.sh
 # The reference-server runs mostly wait on the network, so they run beside the server conformance
 # stages (which never build anything; these two build the client, in turn, so they stay in sequence).
 {
