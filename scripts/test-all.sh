@@ -63,9 +63,10 @@ stage() {
   printf '%-8s %5ss  %s\n' "$status" "$((SECONDS - start))" "$name"
 }
 
-# Maven's unit and integration tests; ends with the total of Surefire's and Failsafe's module summaries.
+# Maven's unit and integration tests, in every module that can build (also after a failure);
+# ends with the total of Surefire's and Failsafe's module summaries.
 maven_verify() {
-  mvn -B -ntp verify 2>&1 | awk '{ print }
+  mvn -B -ntp --fail-at-end verify 2>&1 | awk '{ print }
     /^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$/ {
       split($0, f, /[:,] */); r += f[2]; x += f[4] + f[6]; s += f[8] }
     END { printf "maven: %d tests run, %d failed, %d skipped\n", r, x, s }'
