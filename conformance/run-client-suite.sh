@@ -9,8 +9,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
 echo "== building client, adapter and runner"
-(cd "$root" && mvn -q -N install -DskipTests)
-(cd "$root/client" && mvn -q install -DskipTests)
+(cd "$root" && mvn -q install -DskipTests -pl client -am)
 (cd "$here/adapter" && mvn -q package -DskipTests)
 (cd "$here/runner" && mvn -q package -DskipTests)
 

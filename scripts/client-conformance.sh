@@ -4,7 +4,8 @@
 #   scripts/client-conformance.sh [reference|ours|cluster] [runner options...]
 # cluster: two PostgreSQL nodes behind nginx round robin (scripts/cluster.sh), on a throwaway
 # PostgreSQL or a new database in DS_TEST_POSTGRES_URL's server.
-# Exits non-zero on any failure.
+# Exits non-zero on any failure, and 77 (skipped) when the cases are not found: they are reference
+# data beside the repository (../shared/reference, as CI lays it out), or where DS_CLIENT_CASES says.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${1:-reference}"
@@ -23,8 +24,8 @@ done
 CASES="${DS_CLIENT_CASES:-$CASES}"
 if [[ -z "$CASES" ]]; then
   # The cases are reference data outside this repository; without them there is nothing to run.
-  echo "client conformance: SKIPPED — shared/reference/client-conformance/test-cases not found above $ROOT (set DS_CLIENT_CASES)" >&2
-  exit 0
+  echo "client conformance: SKIPPED: shared/reference/client-conformance/test-cases not found above $ROOT (set DS_CLIENT_CASES)" >&2
+  exit 77
 fi
 
 case "$TARGET" in

@@ -3,10 +3,14 @@ package io.durablestreams.cli;
 import io.durablestreams.client.DurableStream;
 import io.durablestreams.client.DurableStreamsClient;
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code --url} and {@code --auth}, shared by every client command, and the stream handles they yield. */
+/** {@code --url}, {@code --auth} and the TLS trust options, shared by every client command, and the stream handles they yield. */
 final class ClientOptions {
     static final String DEFAULT_URL = "http://127.0.0.1:4437";
     private static final String STREAM_ROOT = "/v1/stream";
@@ -21,9 +25,18 @@ final class ClientOptions {
                     + "A value that already starts with 'Bearer ' or 'Basic ' is sent as is.")
     String auth;
 
+    @Mixin
+    TrustOptions trust = new TrustOptions();
+
     /** A client for one command run; it holds no resources that need closing. */
     DurableStreamsClient client() {
         DurableStreamsClient.Builder builder = DurableStreamsClient.newBuilder();
+        SSLContext tls = trust.sslContext();
+        if (tls != null) {
+            // the client's default, with the chosen trust
+            builder.httpClient(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(10)).sslContext(tls).build());
+        }
         String authorization = authorization();
         if (authorization != null) {
             builder.header("Authorization", authorization);

@@ -5,13 +5,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import javax.net.ssl.SSLHandshakeException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code ds} command: the server and the client tools in one executable. */
-@Command(name = "ds", mixinStandardHelpOptions = true, version = Ds.VERSION,
+@Command(name = "ds", mixinStandardHelpOptions = true,
         description = "Durable Streams: durable, resumable, append-only byte streams over HTTP.",
         subcommands = {ServeCommand.class, CreateCommand.class, WriteCommand.class, ReadCommand.class,
                 HeadCommand.class, CloseCommand.class, DeleteCommand.class, ForkCommand.class, LsCommand.class,
@@ -26,8 +28,13 @@ import picocli.CommandLine.ScopeType;
                 "Example: ds serve & ds create demo --content-type application/json; "
                         + "ds write demo --json '{\"n\":1}'; ds read demo --follow"})
 public final class Ds implements Runnable {
-    /** What {@code ds --version} and {@code ds SUBCOMMAND --version} print. */
-    static final String VERSION = "ds 0.1.0";
+    /**
+     * What {@code ds --version} and {@code ds SUBCOMMAND --version} print: the version the jar was
+     * built as ({@code Implementation-Version}, from the build's project version), or "development
+     * build" when run from classes.
+     */
+    static final String VERSION = "ds " + Objects.requireNonNullElse(Ds.class.getPackage().getImplementationVersion(),
+            "(development build)");
     private final Io io;
 
     @CommandLine.Spec
@@ -116,6 +123,15 @@ public final class Ds implements Runnable {
         return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 
+    private static boolean untrustedCertificate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SSLHandshakeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Failures become one line on stderr and an exit code; a stack trace only for what must be a bug. */
     private static int report(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
         String prefix = "ds " + cmd.getCommandName() + ": ";
@@ -126,7 +142,7 @@ public final class Ds implements Runnable {
             message = e.getMessage();
         } else if (ex instanceof DurableStreamException e) {
             code = ExitCode.of(e);
-            message = e.getMessage() + hint(code);
+            message = e.getMessage() + hint(code, e);
         } else if (ex instanceof IOException) {
             code = ExitCode.UNAVAILABLE;
             message = ex.getMessage() != null ? ex.getMessage() : ex.toString();
@@ -142,7 +158,11 @@ public final class Ds implements Runnable {
         return code;
     }
 
-    private static String hint(int code) {
+    private static String hint(int code, DurableStreamException e) {
+        if (code == ExitCode.UNAVAILABLE && untrustedCertificate(e)) {
+            return " (the server's certificate is not trusted: --cacert FILE for a self-signed or private-CA server, "
+                    + "and the URL's host must be a name in the certificate)";
+        }
         return switch (code) {
             case ExitCode.AUTH -> " (check --auth / STREAM_AUTH)";
             case ExitCode.UNAVAILABLE -> " (is the server running? check --url / STREAM_URL)";

@@ -111,7 +111,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-cert", description = "PEM certificate chain: serve HTTPS (HTTP/2 and HTTP/1.1 via ALPN). Needs --tls-key.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert.")
+    @Option(names = "--tls-key", description = "PEM private key of --tls-cert: PKCS#8, or PKCS#1 for RSA.")
     Path tlsKey;
 
     @Option(names = "--h2c", description = "Also accept cleartext HTTP/2 (prior knowledge or Upgrade: h2c).")

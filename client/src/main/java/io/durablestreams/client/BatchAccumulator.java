@@ -48,6 +48,11 @@ final class BatchAccumulator {
         return b;
     }
 
+    /** Items waiting for their batch. */
+    int size() {
+        return items.size();
+    }
+
     boolean isEmpty() {
         return items.isEmpty();
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * Against servers without the extension nothing is pinned and nothing is sent.
  *
  * <p>All methods block until the server answered (after retries) and throw a
- * {@link DurableStreamException} subclass on failure.
+ * {@link DurableStreamException} subclass on failure. The {@code *Async} variants return at once; their
+ * future completes with the same result, or exceptionally with the same exception (wrapped in a
+ * {@link java.util.concurrent.CompletionException} by {@code join()}), and runs the request on the
+ * client's {@linkplain DurableStreamsClient.Builder#executor executor}.
  */
 public final class DurableStream {
     private final DurableStreamsClient client;
@@ -84,6 +88,11 @@ public final class DurableStream {
         repin(response);
         return new CreateResult(response.status() == 201, response.header(ProtocolHeaders.STREAM_NEXT_OFFSET),
                 response.flag(ProtocolHeaders.STREAM_CLOSED));
+    }
+
+    /** {@link #create(CreateOptions)} without blocking. */
+    public CompletableFuture<CreateResult> createAsync(CreateOptions options) {
+        return client.async(() -> create(options));
     }
 
     /**
@@ -157,6 +166,11 @@ public final class DurableStream {
         return response.longHeader(header).isPresent() ? response.longHeader(header).getAsLong() : null;
     }
 
+    /** {@link #head()} without blocking. */
+    public CompletableFuture<StreamInfo> headAsync() {
+        return client.async(this::head);
+    }
+
     /**
      * Opens an existing stream without creating it: verifies it exists, learns its content type and pins
      * its current incarnation (replacing any pinned before: this is how a handle moves on to a stream
@@ -216,9 +230,26 @@ public final class DurableStream {
                 response.flag(ProtocolHeaders.STREAM_CLOSED));
     }
 
+    /** {@link #append(byte[], AppendOptions)} without blocking. */
+    public CompletableFuture<AppendResult> appendAsync(byte[] data, AppendOptions options) {
+        return client.async(() -> append(data, options));
+    }
+
+    /** {@link #append(String)} without blocking. */
+    public CompletableFuture<AppendResult> appendAsync(String text) {
+        return client.async(() -> append(text));
+    }
+
+    /** {@link #appendJson(Object)} without blocking. */
+    public CompletableFuture<AppendResult> appendJsonAsync(Object value) {
+        return client.async(() -> appendJson(value));
+    }
+
     /**
      * Appends one JSON value to a JSON stream as exactly one message: the value is wrapped in an
-     * array, so a value that is itself an array stays one message (§9.1.2).
+     * array, so a value that is itself an array stays one message (§9.1.2). The value is serialized
+     * by the client's {@link JsonCodec}: maps, lists and scalars with the built-in one, any object
+     * (records, beans) with {@code JacksonJsonCodec}.
      */
     public AppendResult appendJson(Object value) {
         String json = "[" + client.json().stringify(value) + "]";
@@ -232,6 +263,11 @@ public final class DurableStream {
      */
     public AppendResult close() {
         return close(null);
+    }
+
+    /** {@link #close()} without blocking. */
+    public CompletableFuture<AppendResult> closeAsync() {
+        return client.async(() -> close());
     }
 
     /**
@@ -276,6 +312,14 @@ public final class DurableStream {
      */
     public void delete() {
         delete(Map.of());
+    }
+
+    /** {@link #delete()} without blocking. */
+    public CompletableFuture<Void> deleteAsync() {
+        return client.async(() -> {
+            delete();
+            return null;
+        });
     }
 
     /** {@link #delete()} with extra headers for this request. */

@@ -19,6 +19,8 @@ public abstract sealed class DurableStreamException extends RuntimeException
 
     private final int status;
     private final URI url;
+    /** Set once by {@link Failures} before the exception is thrown; null when the response had none. */
+    private String problemType;
 
     DurableStreamException(String message, int status, URI url, Throwable cause) {
         super(message, cause);
@@ -29,6 +31,20 @@ public abstract sealed class DurableStreamException extends RuntimeException
     /** The HTTP status that caused this failure, or {@code 0} if no response was received. */
     public int status() {
         return status;
+    }
+
+    /**
+     * The {@code type} of the server's {@code application/problem+json} error body (for example
+     * {@code sequence-conflict}, {@code stream-closed}, {@code invalid-offset}), or {@code null} when the
+     * failure had no such body (a network failure, another server).
+     */
+    public String problemType() {
+        return problemType;
+    }
+
+    DurableStreamException withProblemType(String type) {
+        this.problemType = type;
+        return this;
     }
 
     /** The URL of the stream the failed request addressed. */

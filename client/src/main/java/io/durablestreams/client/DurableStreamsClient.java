@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
@@ -36,10 +39,12 @@ public final class DurableStreamsClient {
     private final URI baseUrl;
     private final Transport transport;
     private final JsonCodec json;
+    private final Executor executor;
 
     private DurableStreamsClient(Builder b) {
         this.baseUrl = b.baseUrl;
         this.json = b.json;
+        this.executor = b.executor != null ? b.executor : AsyncPool.EXECUTOR;
         HttpClient http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(10)).build();
@@ -96,6 +101,20 @@ public final class DurableStreamsClient {
         return json;
     }
 
+    /** Runs a blocking call on the async executor; the future fails with what the call throws. */
+    <T> CompletableFuture<T> async(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, executor);
+    }
+
+    /** The default executor of async calls: daemon threads, created on demand, gone after a minute idle. */
+    private static final class AsyncPool {
+        static final Executor EXECUTOR = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "durable-streams-async");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     /** Configures a {@link DurableStreamsClient}. Not thread-safe; build once. */
     public static final class Builder {
         private URI baseUrl;
@@ -109,6 +128,7 @@ public final class DurableStreamsClient {
         private Duration requestTimeout = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
         private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
+        private Executor executor;
 
         private Builder() {
         }
@@ -222,6 +242,15 @@ public final class DurableStreamsClient {
         /** The source of backoff jitter, uniform in {@code [0, 1)} (tests). */
         public Builder jitter(DoubleSupplier random) {
             this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /**
+         * Where the {@code *Async} methods of {@link DurableStream} run their (blocking, retrying)
+         * requests. The default is a pool of daemon threads shared by all clients, created on demand.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

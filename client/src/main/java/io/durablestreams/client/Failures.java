@@ -14,6 +14,10 @@ final class Failures {
     }
 
     static DurableStreamException fromResponse(Request.Kind kind, Response r) {
+        return typed(kind, r).withProblemType(problemType(r.body()));
+    }
+
+    private static DurableStreamException typed(Request.Kind kind, Response r) {
         URI url = r.url();
         int status = r.status();
         String what = kind.name().toLowerCase(java.util.Locale.ROOT) + " " + url;

@@ -109,6 +109,24 @@ public final class IdempotentProducer implements AutoCloseable {
         return pipeline.deduplicatedItems();
     }
 
+    /**
+     * Items appended but not yet acknowledged by the server (nor failed): waiting to be batched, queued
+     * or in flight. Zero after a successful {@link #flush()}.
+     */
+    public long pendingCount() {
+        synchronized (lock) {
+            return accumulator.size() + pipeline.pendingItems();
+        }
+    }
+
+    /**
+     * The {@code Producer-Seq} the next batch will carry in the current {@link #epoch()}: the number of
+     * batches sent in this epoch so far. For logs and diagnostics; the producer assigns it itself.
+     */
+    public long nextSeq() {
+        return pipeline.nextSeq();
+    }
+
     /** The incarnation this producer writes to, or {@code null} while none is known. */
     public String incarnation() {
         return pipeline.incarnation();

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 
 /**
  * Settings of an {@link IdempotentProducer} (§5.2.1). Immutable; {@link Builder#build()} validates
@@ -38,6 +39,7 @@ public final class ProducerOptions {
     private final Map<String, String> headers;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
+    private final Consumer<DurableStreamException> onError;
 
     private ProducerOptions(Builder b) {
         this.producerId = b.producerId;
@@ -54,6 +56,12 @@ public final class ProducerOptions {
         this.headers = Map.copyOf(b.headers);
         this.executor = b.executor;
         this.scheduler = b.scheduler;
+        this.onError = b.onError;
+    }
+
+    /** The callback told of the producer's first failure, or {@code null}. */
+    public Consumer<DurableStreamException> onError() {
+        return onError;
     }
 
     /** A builder for a producer with the given stable id. */
@@ -144,6 +152,7 @@ public final class ProducerOptions {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private Executor executor;
         private ScheduledExecutorService scheduler;
+        private Consumer<DurableStreamException> onError;
 
         private Builder(String producerId) {
             this.producerId = producerId;
@@ -245,6 +254,17 @@ public final class ProducerOptions {
         /** Runs the blocking HTTP sends; default: a private pool of daemon threads, shut down on close. */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Told of the producer's first failure as soon as it happens, once, with the exception that
+         * {@code append}, {@code flush} and {@code close} throw from then on: for applications that append
+         * without flushing and want to learn of a failed batch at once. Runs on a producer thread and must
+         * not block or call the producer.
+         */
+        public Builder onError(Consumer<DurableStreamException> onError) {
+            this.onError = Objects.requireNonNull(onError, "onError");
             return this;
         }
 

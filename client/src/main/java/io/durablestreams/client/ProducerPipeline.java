@@ -126,6 +126,7 @@ final class ProducerPipeline {
     private final boolean autoClaim;
     private final boolean deduplicateAcrossRuns;
     private final int maxInFlight;
+    private final Consumer<DurableStreamException> onError;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final Deque<Entry> queued = new ArrayDeque<>();
@@ -134,6 +135,8 @@ final class ProducerPipeline {
     private long enqueued;
     /** Item bytes of the batches not yet acknowledged or failed; written under the lock, read without it on the fast path. */
     private volatile long pendingBytes;
+    /** Items of those batches; same discipline as pendingBytes. */
+    private volatile long pendingItems;
     private String incarnation;
     private long epoch;
     private long nextSeq;
@@ -159,6 +162,22 @@ final class ProducerPipeline {
         this.autoClaim = options.autoClaim();
         this.deduplicateAcrossRuns = options.deduplicateAcrossRuns();
         this.maxInFlight = options.maxInFlight();
+        this.onError = options.onError();
+    }
+
+    /** Items appended to batches that are neither acknowledged nor failed yet. */
+    long pendingItems() {
+        return pendingItems;
+    }
+
+    /** The sequence number the next batch sent in the current epoch will carry. */
+    long nextSeq() {
+        lock.lock();
+        try {
+            return nextSeq;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Queues a batch without dispatching; call {@link #pump()} afterwards (outside caller locks). */
@@ -168,6 +187,7 @@ final class ProducerPipeline {
         try {
             e = new Entry(batch, closeStream, enqueued++);
             pendingBytes += batch.itemBytes();
+            pendingItems += batch.items().size();
             if (failure != null) {
                 markFailed(e);
             } else {
@@ -258,8 +278,10 @@ final class ProducerPipeline {
     }
 
     void onOutcome(Entry e, Outcome outcome) {
+        DurableStreamException newFailure = null;
         lock.lock();
         try {
+            boolean failedBefore = failure != null;
             inFlight--;
             if (outcome instanceof Outcome.Accepted a && a.duplicate() && !e.mayBeStored
                     && !a.resentAfterUnknownOutcome() && !deduplicateAcrossRuns) {
@@ -277,6 +299,7 @@ final class ProducerPipeline {
                 }
                 e.state = State.DONE;
                 pendingBytes -= e.batch.itemBytes();
+                pendingItems -= e.batch.items().size();
                 e.resultOffset = a.nextOffset();
                 epochConfirmed = true;
                 if (incarnation == null) {
@@ -302,8 +325,14 @@ final class ProducerPipeline {
             } else {
                 fail(e, errorOf(outcome));
             }
+            if (!failedBefore && failure != null) {
+                newFailure = failure;
+            }
         } finally {
             lock.unlock();
+        }
+        if (newFailure != null && onError != null) {
+            onError.accept(newFailure); // outside the lock: the callback may take its own
         }
         pump();
     }
@@ -319,6 +348,7 @@ final class ProducerPipeline {
     private void markFailed(Entry e) {
         e.state = State.FAILED;
         pendingBytes -= e.batch.itemBytes();
+        pendingItems -= e.batch.items().size();
         failed.add(e);
     }
 

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -16,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * everything delivered so far), {@link #cursor()}, {@link #upToDate()} and {@link #closed()} (EOF).
  *
  * <p>The data is consumed <em>once</em>, by exactly one of: {@link #readAllBytes()},
- * {@link #readAllText()}, {@link #readAllJson()}, {@link #chunks()}, {@link #jsonBatches()},
+ * {@link #readAllText()}, {@link #readAllJson()} (or {@code readAllJson(Order.class)}), {@link #chunks()},
+ * {@link #jsonBatches()} (or {@code jsonBatches(Order.class)}),
  * {@link #publisher()} or {@link #subscribe(ChunkListener)}; a second call throws
  * {@link IllegalStateException}. The {@code readAll*} methods collect until the read ends: for a catch-up
  * read when the tail is reached, for a live read only at EOF (stream closed) or {@link #close()}.
@@ -106,11 +108,21 @@ public final class ReadResponse implements AutoCloseable {
      * {@link #readAllBytes()}, only the new incarnation's after a restart.
      */
     public List<Object> readAllJson() {
+        return readAllJson(Object.class);
+    }
+
+    /**
+     * All remaining messages of a JSON stream, each converted to {@code type} by the client's
+     * {@link JsonCodec} (with {@code JacksonJsonCodec}, any type Jackson binds, records included).
+     *
+     * @throws ParseException if a message cannot be converted
+     */
+    public <T> List<T> readAllJson(Class<T> type) {
         claim();
-        List<Object> all = new ArrayList<>();
-        try (CloseableIterator<JsonBatch> it = jsonIterator()) {
+        List<T> all = new ArrayList<>();
+        try (CloseableIterator<JsonBatch<T>> it = jsonIterator(type)) {
             while (it.hasNext()) {
-                JsonBatch batch = it.next();
+                JsonBatch<T> batch = it.next();
                 if (batch.reset()) {
                     all.clear();
                 }
@@ -127,9 +139,28 @@ public final class ReadResponse implements AutoCloseable {
     }
 
     /** The JSON batches of a JSON stream, each with its checkpoint offset. */
-    public CloseableIterator<JsonBatch> jsonBatches() {
+    public CloseableIterator<JsonBatch<Object>> jsonBatches() {
+        return jsonBatches(Object.class);
+    }
+
+    /**
+     * The JSON batches of a JSON stream with their messages converted to {@code type} by the client's
+     * {@link JsonCodec}, each with its checkpoint offset.
+     */
+    public <T> CloseableIterator<JsonBatch<T>> jsonBatches(Class<T> type) {
         claim();
-        return jsonIterator();
+        return jsonIterator(type);
+    }
+
+    /**
+     * Completes when the read ends, with the offset to resume from: at EOF (the stream was closed), at
+     * the tail for a read that is not live, or when {@link #close()} stopped it; exceptionally with the
+     * {@link DurableStreamException} that ended it. It completes only as the data is consumed (or on
+     * close): wait on it from another thread than the consumer's, e.g. to know when a tail that runs
+     * with {@link #subscribe(ChunkListener)} is over.
+     */
+    public CompletableFuture<String> done() {
+        return session.done();
     }
 
     /**
@@ -221,7 +252,7 @@ public final class ReadResponse implements AutoCloseable {
         };
     }
 
-    private CloseableIterator<JsonBatch> jsonIterator() {
+    private <T> CloseableIterator<JsonBatch<T>> jsonIterator(Class<T> type) {
         CloseableIterator<Chunk> chunks = iterator();
         return new CloseableIterator<>() {
             @Override
@@ -230,9 +261,9 @@ public final class ReadResponse implements AutoCloseable {
             }
 
             @Override
-            public JsonBatch next() {
+            public JsonBatch<T> next() {
                 Chunk c = chunks.next();
-                return new JsonBatch(decode(c), c.offset(), c.upToDate(), c.closed(), c.reset());
+                return new JsonBatch<>(decode(c, type), c.offset(), c.upToDate(), c.closed(), c.reset());
             }
 
             @Override
@@ -242,7 +273,7 @@ public final class ReadResponse implements AutoCloseable {
         };
     }
 
-    private List<Object> decode(Chunk c) {
+    private <T> List<T> decode(Chunk c, Class<T> type) {
         if (c.isEmpty()) {
             return List.of();
         }
@@ -256,6 +287,15 @@ public final class ReadResponse implements AutoCloseable {
         if (!(parsed instanceof List<?> list)) {
             throw new ParseException("JSON batch is not an array", 0, null, null);
         }
-        return new ArrayList<>(list);
+        List<T> messages = new ArrayList<>(list.size());
+        for (Object message : list) {
+            try {
+                messages.add(json.convert(message, type));
+            } catch (RuntimeException e) {
+                throw new ParseException("JSON message before " + c.offset() + " is not a " + type.getSimpleName()
+                        + ": " + e.getMessage(), 0, null, e);
+            }
+        }
+        return messages;
     }
 }

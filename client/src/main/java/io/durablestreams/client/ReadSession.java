@@ -13,6 +13,7 @@ import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -58,6 +59,7 @@ final class ReadSession {
     private volatile int firstStatus;
     private volatile int lastStatus;
     private volatile boolean cancelled;
+    private final CompletableFuture<String> done = new CompletableFuture<>();
     private final CountDownLatch cancelLatch = new CountDownLatch(1);
     private volatile Call currentCall;
     private volatile SseConnection sse;
@@ -105,9 +107,15 @@ final class ReadSession {
                 return c;
             }
             if (phase == Phase.DONE || cancelled) {
+                done.complete(offset);
                 return null;
             }
-            step();
+            try {
+                step();
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+                throw e;
+            }
         }
     }
 
@@ -219,6 +227,7 @@ final class ReadSession {
     /** Aborts the read: in-flight request, open SSE connection, backoff sleep. Idempotent. */
     void close() {
         cancelled = true;
+        done.complete(offset);
         cancelLatch.countDown();
         Call call = currentCall;
         if (call != null) {
@@ -229,6 +238,11 @@ final class ReadSession {
 
     String offset() {
         return offset;
+    }
+
+    /** Completes with the final offset when the read ends, or exceptionally with what ended it. */
+    CompletableFuture<String> done() {
+        return done;
     }
 
     String cursor() {

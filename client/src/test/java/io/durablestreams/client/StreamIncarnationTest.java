@@ -226,8 +226,8 @@ class StreamIncarnationTest {
         });
         try (ReadResponse r = client().stream(s.url("/s"))
                 .read(ReadOptions.newBuilder().offset(OLD_TAIL).restartMode(RestartMode.SOFT).build());
-             CloseableIterator<JsonBatch> batches = r.jsonBatches()) {
-            JsonBatch marker = batches.next();
+             CloseableIterator<JsonBatch<Object>> batches = r.jsonBatches()) {
+            JsonBatch<Object> marker = batches.next();
             assertThat(marker.reset()).isTrue();
             assertThat(marker.offset()).isEqualTo(Offsets.NOW);
             assertThat(batches.hasNext()).isTrue();

@@ -281,9 +281,9 @@ class StreamIncarnationsTest {
     private void tail(String name, LiveMode mode, AtomicBoolean stop, List<String> violations, AtomicInteger checked) {
         while (!stop.get()) {
             try (ReadResponse r = server.stream(name).read(ReadOptions.newBuilder().live(mode).build());
-                 CloseableIterator<JsonBatch> batches = r.jsonBatches()) {
+                 CloseableIterator<JsonBatch<Object>> batches = r.jsonBatches()) {
                 while (!stop.get() && batches.hasNext()) {
-                    JsonBatch b = batches.next();
+                    JsonBatch<Object> b = batches.next();
                     for (Object m : b.messages()) {
                         Object tag = ((Map<?, ?>) m).get("inc");
                         if (!incarnationOf(b.offset()).equals(tag)) {

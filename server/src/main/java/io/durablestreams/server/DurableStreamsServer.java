@@ -45,7 +45,12 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
@@ -100,10 +105,19 @@ public final class DurableStreamsServer implements AutoCloseable {
         this.connectionLimit = new ConnectionLimit(config.connections().maxConnections());
     }
 
+    private static InputStream certificateChain(Path file) throws SSLException {
+        try {
+            return new ByteArrayInputStream(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new SSLException("cannot read --tls-cert " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Binds and starts serving; returns once the port is bound. */
     public DurableStreamsServer start() throws InterruptedException, SSLException {
         if (config.tls() != null) {
-            ssl = SslContextBuilder.forServer(config.tls().certificateChain().toFile(), config.tls().privateKey().toFile())
+            ssl = SslContextBuilder.forServer(certificateChain(config.tls().certificateChain()),
+                            TlsPrivateKey.pkcs8Pem(config.tls().privateKey()))
                     .sslProvider(SslProvider.JDK)
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(

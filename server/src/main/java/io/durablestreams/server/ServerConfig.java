@@ -38,7 +38,7 @@ public record ServerConfig(String host, int port, String streamRoot, String allo
     /** {@value} */
     public static final long DEFAULT_SHUTDOWN_GRACE_MILLIS = 10_000;
 
-    /** PEM files of the server certificate chain and its private key (PKCS#8). */
+    /** PEM files of the server certificate chain and its private key (PKCS#8, or PKCS#1 for RSA). */
     public record Tls(Path certificateChain, Path privateKey) {}
 
     /** At most {@code requestsPerSecond} sustained, {@code burst} at once, per client address. */

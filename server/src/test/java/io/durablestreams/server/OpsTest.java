@@ -1,6 +1,7 @@
 package io.durablestreams.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -24,12 +25,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -37,9 +41,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Operational features of the server: TLS/HTTP/2, h2c, auth, rate limits, metrics, gzip, shutdown. */
 class OpsTest {
@@ -88,6 +95,36 @@ class OpsTest {
         assertThat(read.version()).isEqualTo(HttpClient.Version.HTTP_2);
         assertThat(read.body()).isEqualTo("secure");
         assertThat(read.headers().firstValue("x-content-type-options")).hasValue("nosniff");
+        cert.delete();
+    }
+
+    @Test
+    void aPkcs1RsaKeyServesTlsToo(@TempDir Path dir) throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        byte[] pkcs1 = PrivateKeyInfo.getInstance(cert.key().getEncoded()).parsePrivateKey().toASN1Primitive().getEncoded();
+        Path key = dir.resolve("rsa-key.pem");
+        Files.writeString(key, "-----BEGIN RSA PRIVATE KEY-----\n" + Base64.getMimeEncoder().encodeToString(pkcs1)
+                + "\n-----END RSA PRIVATE KEY-----\n");
+        start(ServerConfig.defaults().withTls(new ServerConfig.Tls(cert.certificate().toPath(), key)));
+        HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert)).build();
+        String url = "https://localhost:" + server.port() + "/v1/stream/pkcs1";
+        assertThat(send(client, "PUT", url, null, "secure").statusCode()).isEqualTo(201);
+        assertThat(send(client, "GET", url + "?offset=-1", null, null).body()).isEqualTo("secure");
+        cert.delete();
+    }
+
+    @Test
+    void aKeyTheJdkCannotReadIsRefusedWithTheCommandThatConvertsIt(@TempDir Path dir) throws Exception {
+        SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
+        Path key = dir.resolve("ec-key.pem");
+        Files.writeString(key, "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+                + "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIA==\n-----END EC PRIVATE KEY-----\n");
+        ServerConfig config = ServerConfig.defaults().withTls(new ServerConfig.Tls(cert.certificate().toPath(), key));
+        assertThatThrownBy(() -> start(config))
+                .isInstanceOf(SSLException.class)
+                .hasMessage("--tls-key " + key + ": the key is a \"EC PRIVATE KEY\" block, not PKCS#8 (\"PRIVATE KEY\") "
+                        + "or PKCS#1 RSA (\"RSA PRIVATE KEY\"); "
+                        + "convert it to unencrypted PKCS#8 with: openssl pkcs8 -topk8 -nocrypt -in " + key + " -out key-pkcs8.pem");
         cert.delete();
     }
 

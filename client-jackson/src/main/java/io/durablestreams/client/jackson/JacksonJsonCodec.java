@@ -12,9 +12,9 @@ import java.util.Objects;
  * {@code DurableStreamsClient.newBuilder().jsonCodec(...)} to read and write your own types.
  *
  * <p>{@link #parse} yields Jackson's untyped values ({@code Map}, {@code List}, {@code String},
- * {@code Number}, {@code Boolean}, {@code null}); convert them with {@link #mapper()}
- * ({@code mapper().convertValue(value, Order.class)}). {@link #stringify} serializes any value the
- * mapper can. Thread-safe as long as the mapper is not reconfigured after construction.
+ * {@code Number}, {@code Boolean}, {@code null}); typed reads ({@code readAllJson(Order.class)},
+ * {@code jsonBatches(Order.class)}) convert them with the mapper into any type it binds, records
+ * included. {@link #stringify} serializes any value the mapper can. Thread-safe as long as the mapper is not reconfigured after construction.
  */
 public final class JacksonJsonCodec implements JsonCodec {
     private final ObjectMapper mapper;
@@ -44,6 +44,11 @@ public final class JacksonJsonCodec implements JsonCodec {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    @Override
+    public <T> T convert(Object value, Class<T> type) {
+        return mapper.convertValue(value, type);
     }
 
     @Override
