@@ -11,16 +11,27 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TARGET="${1:-reference}"
 shift || true
 
-# The cases live beside the repository (../shared/reference); look upwards in case of a nested checkout.
-CASES=""
-dir="$ROOT"
-while [[ "$dir" != "/" ]]; do
-  if [[ -d "$dir/../shared/reference/client-conformance/test-cases" ]]; then
-    CASES="$(cd "$dir/../shared/reference/client-conformance/test-cases" && pwd)"
-    break
+# The cases live beside the repository (../shared/reference); look upwards in case of a nested
+# checkout, and beside the repository this one was cloned from when that is a local directory (a
+# clean clone made for CI elsewhere on the machine).
+find_cases() {
+  local dir="$1"
+  while [[ -n "$dir" && "$dir" != "/" ]]; do
+    if [[ -d "$dir/../shared/reference/client-conformance/test-cases" ]]; then
+      (cd "$dir/../shared/reference/client-conformance/test-cases" && pwd)
+      return
+    fi
+    dir="$(dirname "$dir")"
+  done
+}
+CASES="$(find_cases "$ROOT")"
+if [[ -z "$CASES" ]]; then
+  origin="$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)"
+  origin="${origin#file://}"
+  if [[ -n "$origin" && -d "$origin" ]]; then
+    CASES="$(find_cases "$(cd "$origin" && pwd)")"
   fi
-  dir="$(dirname "$dir")"
-done
+fi
 CASES="${DS_CLIENT_CASES:-$CASES}"
 if [[ -z "$CASES" ]]; then
   # The cases are reference data outside this repository; without them there is nothing to run.
