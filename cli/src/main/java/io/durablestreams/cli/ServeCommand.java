@@ -98,6 +98,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Retention by age of streams whose PUT names none: keep what was appended in the last seconds, or 90s, 15m, 24h, 7d (docs/extensions/retention.md; default: none).")
     Long retentionAge;
 
+    @Option(names = "--retention-interval", defaultValue = "10s", description = "How often retention moves streams' "
+            + "starts and frees what lies below them (default: ${DEFAULT-VALUE}).")
+    Duration retentionInterval;
+
     @Option(names = "--retention-bytes", paramLabel = "BYTES",
             description = "Retention by size of streams whose PUT names none: keep about the last BYTES bytes (default: none).")
     Long retentionBytes;
@@ -234,7 +238,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withMaxAppendBytes(maxAppendBytes)
                 .withReadChunkBytes(readChunkBytes)
                 .withImmutableStartUrls(immutableStartUrls)
-                .withDefaultRetention(retentionAge, positive(retentionBytes, "--retention-bytes"));
+                .withDefaultRetention(retentionAge, positive(retentionBytes, "--retention-bytes"))
+                .withRetentionIntervalMillis(positive(retentionInterval.toMillis(), "--retention-interval"));
         ServerConfig.Connections connections = new ServerConfig.Connections(headerTimeout.toMillis(), idleTimeout.toMillis(),
                 maxConnections != null ? maxConnections
                         : ServerConfig.Connections.defaultMaxConnections(store == Store.file ? maxOpenFiles : 0));

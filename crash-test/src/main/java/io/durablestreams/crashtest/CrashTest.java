@@ -38,6 +38,8 @@ public final class CrashTest {
     private static final int MIN_LOAD_MS = 200;
     /** See {@link #MIN_LOAD_MS}: {@value} ms. */
     private static final int MAX_LOAD_MS = 2000;
+    /** Stream-Retention-Bytes of the retained streams: a few records (up to ~220 bytes each). */
+    static final long RETAINED_BYTES = 2048;
 
     private final Path launcher;
     private final Path dataDir;
@@ -50,6 +52,9 @@ public final class CrashTest {
     private long appendsChecked;
     private long retriesDeduplicated;
     private long retriesAccepted;
+    /** Bytes retention reclaimed from the beginnings of retained streams, as reads saw them start later. */
+    private final AtomicLong reclaimedSeen = new AtomicLong();
+    private final AtomicInteger retainedCreated = new AtomicInteger();
 
     private CrashTest(Path launcher, Path dataDir, long seed) {
         this.launcher = launcher;
@@ -75,6 +80,8 @@ public final class CrashTest {
         System.out.println("appends checked: " + t.appendsChecked);
         System.out.println("in-doubt retries after restart: " + t.retriesDeduplicated + " deduplicated (were written), "
                 + t.retriesAccepted + " accepted (were not)");
+        System.out.println("retention: " + t.retainedCreated.get() + " streams keeping their last " + RETAINED_BYTES
+                + " bytes; reads saw " + t.reclaimedSeen.get() + " bytes reclaimed from their beginnings");
         System.out.println("anomalies: " + t.anomalies.size());
         t.anomalies.stream().limit(30).forEach(a -> System.out.println("  ANOMALY " + a));
         if (t.anomalies.isEmpty()) {
@@ -141,15 +148,19 @@ public final class CrashTest {
                 return null;
             }
         }
+        // a third keep only about their last RETAINED_BYTES (retention by size, whole segments freed)
         StreamModel s = new StreamModel(nextStreamId.incrementAndGet(),
-                r.nextBoolean() ? StreamModel.Kind.PRODUCER : StreamModel.Kind.STREAM_SEQ);
+                r.nextBoolean() ? StreamModel.Kind.PRODUCER : StreamModel.Kind.STREAM_SEQ, r.nextInt(3) == 0 ? RETAINED_BYTES : 0);
         try {
-            HttpResponse<byte[]> resp = http.create(s.name);
+            HttpResponse<byte[]> resp = http.create(s.name, s.retentionBytes);
             if (resp.statusCode() != 201) {
                 anomaly(s, "create answered " + resp.statusCode());
                 return null;
             }
             streams.add(s);
+            if (s.retentionBytes > 0) {
+                retainedCreated.incrementAndGet();
+            }
             return s;
         } catch (IOException | InterruptedException e) {
             return null; // an unacknowledged create: whether it exists is not checked
@@ -343,7 +354,7 @@ public final class CrashTest {
             acceptOffset(s, offset, "retry " + i);
         }
         Http.Read again = http.readAll(s.name);
-        if (again.status() != 200 || !Arrays.equals(again.body(), s.expected(s.acked))) {
+        if (again.status() != 200 || !matches(s, again, s.acked)) {
             anomaly(s, "after the retry of append " + i + " the stream holds " + again.body().length + " bytes, expected "
                     + s.expected(s.acked).length);
         }
@@ -351,20 +362,44 @@ public final class CrashTest {
 
     /**
      * The number of records present: acknowledged ones exactly once and in order, then at most the
-     * one in-doubt record, whole. -1 (and an anomaly) otherwise.
+     * one in-doubt record, whole. -1 (and an anomaly) otherwise. A retained stream may start later
+     * (retention reclaimed its beginning), at a record boundary, never earlier than a read saw it
+     * start before, and always with at least its last Stream-Retention-Bytes.
      */
     private int verifyContent(StreamModel s, Http.Read read, String what) {
-        byte[] acked = s.expected(s.acked);
-        if (Arrays.equals(read.body(), acked)) {
-            return s.acked;
+        if (s.retentionBytes > 0 && read.start() < s.start) {
+            anomaly(s, what + ": reclaimed bytes came back: the stream starts at " + read.start() + ", a read saw it start at "
+                    + s.start);
+            return -1;
         }
-        if (s.appendInDoubt && Arrays.equals(read.body(), s.expected(s.acked + 1))) {
-            return s.acked + 1;
+        int present = matches(s, read, s.acked) ? s.acked
+                : s.appendInDoubt && matches(s, read, s.acked + 1) ? s.acked + 1 : -1;
+        if (present < 0) {
+            byte[] acked = s.expected(s.acked);
+            anomaly(s, what + ": " + read.body().length + " bytes from position " + read.start() + ", expected " + acked.length
+                    + " (" + s.acked + " acknowledged records" + (s.appendInDoubt ? " + 1 in doubt" : "")
+                    + (s.retentionBytes > 0 ? ", retaining " + s.retentionBytes + " bytes" : "") + ")");
+            return -1;
         }
-        int mismatch = Arrays.mismatch(read.body(), acked);
-        anomaly(s, what + ": " + read.body().length + " bytes, expected " + acked.length + " (" + s.acked
-                + " acknowledged records" + (s.appendInDoubt ? " + 1 in doubt" : "") + "); first difference at byte " + mismatch);
-        return -1;
+        if (read.start() > s.start) {
+            reclaimedSeen.addAndGet(read.start() - s.start);
+            s.start = read.start();
+        }
+        return present;
+    }
+
+    /** Whether the read holds the first {@code count} records, or (retained streams) what retention must keep of them. */
+    private static boolean matches(StreamModel s, Http.Read read, int count) {
+        byte[] full = s.expected(count);
+        long start = read.start();
+        if (s.retentionBytes == 0 || start == 0) {
+            return start == 0 && Arrays.equals(read.body(), full);
+        }
+        if (start > full.length || full.length - start < Math.min(s.retentionBytes, full.length)
+                || !s.isRecordStart(start)) {
+            return false;
+        }
+        return Arrays.equals(read.body(), Arrays.copyOfRange(full, (int) start, full.length));
     }
 
     private void acceptOffset(StreamModel s, String offset, String what) {

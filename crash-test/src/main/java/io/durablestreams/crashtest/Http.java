@@ -16,7 +16,8 @@ final class Http {
     private static final long TIMEOUT_SECONDS = 10;
     private static final String CONTENT_TYPE = "text/plain";
 
-    record Read(int status, byte[] body, String nextOffset, boolean closed) {}
+    /** @param start the stream position of the body's first byte (above 0 once retention reclaimed the beginning) */
+    record Read(int status, byte[] body, String nextOffset, boolean closed, long start) {}
 
     /** An idempotent producer's tuple for one request. */
     record Producer(String id, long epoch, long seq) {}
@@ -40,7 +41,15 @@ final class Http {
     }
 
     HttpResponse<byte[]> create(String name) throws IOException, InterruptedException {
-        return send(request(name, null).header("Content-Type", CONTENT_TYPE).PUT(HttpRequest.BodyPublishers.noBody()));
+        return create(name, 0);
+    }
+
+    HttpResponse<byte[]> create(String name, long retentionBytes) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(name, null).header("Content-Type", CONTENT_TYPE);
+        if (retentionBytes > 0) {
+            b.header("Stream-Retention-Bytes", Long.toString(retentionBytes));
+        }
+        return send(b.PUT(HttpRequest.BodyPublishers.noBody()));
     }
 
     /** Record {@code i} of the model's stream: as producer seq {@code i} (epoch 0), or with {@code Stream-Seq}. */
@@ -79,17 +88,21 @@ final class Http {
     Read readAll(String name) throws IOException, InterruptedException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String offset = "-1";
+        long start = -1;
         while (true) {
             HttpResponse<byte[]> r = send(request(name, "offset=" + offset).GET());
             if (r.statusCode() != 200) {
-                return new Read(r.statusCode(), body.toByteArray(), null, false);
+                return new Read(r.statusCode(), body.toByteArray(), null, false, Math.max(0, start));
             }
             body.writeBytes(r.body());
             String next = r.headers().firstValue("stream-next-offset").orElse(null);
+            if (start < 0 && next != null) {
+                start = position(next) - r.body().length; // the bytes run up to the next offset
+            }
             boolean closed = r.headers().firstValue("stream-closed").map("true"::equals).orElse(false);
             boolean upToDate = r.headers().firstValue("stream-up-to-date").map("true"::equals).orElse(false);
             if (upToDate || closed && r.body().length == 0 || next == null || next.equals(offset)) {
-                return new Read(200, body.toByteArray(), next, closed);
+                return new Read(200, body.toByteArray(), next, closed, Math.max(0, start));
             }
             offset = next;
         }
@@ -102,6 +115,11 @@ final class Http {
      */
     HttpResponse<byte[]> longPoll(String name, String offset, Duration timeout) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(name, "offset=" + offset + "&live=long-poll")).timeout(timeout).GET());
+    }
+
+    /** The stream position an offset ({@code <incarnation>_<position>}) names. */
+    static long position(String offset) {
+        return Long.parseLong(offset.substring(offset.lastIndexOf('_') + 1));
     }
 
     private HttpResponse<byte[]> send(HttpRequest.Builder b) throws IOException, InterruptedException {

@@ -27,8 +27,10 @@ final class ServerProcess {
 
     /** {@code ds serve --store file} on a data directory, with a short long-poll timeout. */
     static ServerProcess startFileStore(Path launcher, Path dataDir, Path logFile) throws IOException, InterruptedException {
+        // small segments and a fast retention sweep: segments roll and are freed within a load cycle
         return start(List.of(launcher.toString(), "serve", "--port", "0", "--store", "file",
-                "--data-dir", dataDir.toString(), "--long-poll-timeout", "1s"), logFile);
+                "--data-dir", dataDir.toString(), "--long-poll-timeout", "1s", "--segment-bytes", "8192",
+                "--retention-interval", "200ms"), logFile);
     }
 
     /**

@@ -16,6 +16,10 @@ final class StreamModel {
     final int id;
     final String name;
     final Kind kind;
+    /** Stream-Retention-Bytes of the stream, or 0 when it keeps everything. */
+    final long retentionBytes;
+    /** The highest position any read saw the stream start at: reclaimed bytes never come back. */
+    long start;
     int acked;
     boolean appendInDoubt;
     boolean closed;
@@ -28,10 +32,15 @@ final class StreamModel {
     String lastOffset = "";
 
     StreamModel(int id, Kind kind) {
+        this(id, kind, 0);
+    }
+
+    StreamModel(int id, Kind kind, long retentionBytes) {
         this.id = id;
         this.kind = kind;
+        this.retentionBytes = retentionBytes;
         // names are arbitrary strings: slashes, spaces, non-ASCII; never file paths on the server
-        this.name = "crash/" + id + "/strøm " + kind.name().toLowerCase();
+        this.name = "crash/" + id + "/strøm " + kind.name().toLowerCase() + (retentionBytes > 0 ? " retained" : "");
     }
 
     boolean writable() {
@@ -107,6 +116,15 @@ final class StreamModel {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Whether a record of this stream starts at {@code position}. */
+    boolean isRecordStart(long position) {
+        long at = 0;
+        for (int i = 0; at < position; i++) {
+            at += record(id, i).length;
+        }
+        return at == position;
     }
 
     byte[] expected(int count) {
